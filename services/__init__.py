@@ -1,0 +1,1 @@
+"""Aftercare's seven services, each a self-contained package exporting ``SERVICE``."""

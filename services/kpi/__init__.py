@@ -1,0 +1,29 @@
+"""kpi: service-quality facts from every event, exposed to Prometheus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prometheus_client.registry import Collector
+
+from services.kpi.events import PUBLISHES
+from services.kpi.handlers import SUBSCRIPTIONS
+from services.kpi.models import Base
+from shared.service import Runtime, ServiceDefinition
+
+
+def _collectors(rt: Runtime) -> list[Collector]:
+    from services.kpi.metrics import collectors
+
+    return collectors(rt)
+
+
+SERVICE = ServiceDefinition(
+    name="kpi",
+    title="Aftercare kpi",
+    metadata=Base.metadata,
+    catalog=PUBLISHES,
+    subscriptions=SUBSCRIPTIONS,
+    package_dir=Path(__file__).parent,
+    collectors=_collectors,
+)

@@ -1,0 +1,191 @@
+"""``aftercare``: operator commands (migrate, topology, tokens, dead letters, docs, run)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pika
+
+from shared.config import Settings
+from shared.service import SERVICE_NAMES, all_definitions, load_definition
+
+
+def topologies() -> list[Any]:
+    from shared.messaging.topology import ConsumerTopology
+
+    result = []
+    for definition in all_definitions():
+        if definition.subscriptions:
+            settings = Settings.from_env(definition.name)
+            result.append(
+                ConsumerTopology(
+                    consumer=definition.name,
+                    binding_keys=tuple(definition.subscriptions.binding_keys()),
+                    retry_delays_seconds=settings.retry_delays_seconds,
+                )
+            )
+    return result
+
+
+def declare_topology(amqp_url: str) -> None:
+    """Declare the exchange and every consumer's queues (idempotent)."""
+    from shared.messaging.topology import declare
+
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        declare(connection.channel(), topologies())
+    finally:
+        connection.close()
+
+
+def rabbitmq_definitions() -> dict[str, Any]:
+    from shared.messaging.topology import definitions
+
+    return definitions(topologies(), producers=list(SERVICE_NAMES))
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from shared.migrations import upgrade
+
+    for name in args.services or SERVICE_NAMES:
+        upgrade(load_definition(name), Settings.from_env(name).database_url, args.revision)
+        print(f"{name}: migrated to {args.revision}")
+    return 0
+
+
+def _cmd_topology(args: argparse.Namespace) -> int:
+    if args.definitions:
+        text = json.dumps(rabbitmq_definitions(), indent=2) + "\n"
+        if args.definitions == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.definitions).write_text(text)
+        return 0
+    declare_topology(Settings.from_env("intake").amqp_url)
+    print("topology declared")
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    from shared.auth import mint_token
+    from shared.runner import ensure_jwt_secret
+
+    ensure_jwt_secret(Path("var"))
+    settings = Settings.from_env("intake")
+    if not settings.jwt_secret:
+        print(
+            "minting needs AFTERCARE_JWT_SECRET (HS256); RS256 tokens come from your IdP",
+            file=sys.stderr,
+        )
+        return 2
+    print(
+        mint_token(
+            key=settings.jwt_secret,
+            sub=args.sub,
+            roles=args.roles.split(","),
+            audiences=[f"aftercare.{s}" for s in SERVICE_NAMES],
+            issuer=settings.jwt_issuer,
+            region=args.region,
+            ttl=dt.timedelta(hours=args.hours),
+        )
+    )
+    return 0
+
+
+def _cmd_dead_letters(args: argparse.Namespace) -> int:
+    from shared.messaging.deadletters import list_dead_letters, replay_dead_letters
+
+    url = Settings.from_env(args.service).amqp_url
+    if args.action == "list":
+        letters = list_dead_letters(url, args.service)
+        for letter in letters:
+            print(json.dumps(letter.as_dict()))
+        print(f"{len(letters)} parked in {args.service}.events.dead", file=sys.stderr)
+        return 0
+    if not args.id and not args.all:
+        print("replay needs --id EVENT_ID or --all", file=sys.stderr)
+        return 2
+    count = replay_dead_letters(url, args.service, event_id=args.id)
+    print(f"replayed {count} message(s) to {args.service}.events")
+    return 0 if count or args.all else 1
+
+
+def _cmd_asyncapi(args: argparse.Namespace) -> int:
+    import yaml
+
+    from shared.asyncapi import build_asyncapi
+
+    text = yaml.safe_dump(build_asyncapi(all_definitions()), sort_keys=False)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text)
+    return 0
+
+
+def _cmd_run(_args: argparse.Namespace) -> int:
+    from shared.runner import main as run
+
+    return run()
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from shared.worker import main as worker
+
+    return worker([args.service])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aftercare", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="apply Alembic migrations")
+    p.add_argument("services", nargs="*", metavar="SERVICE")
+    p.add_argument("--revision", default="head")
+    p.set_defaults(func=_cmd_migrate)
+
+    p = sub.add_parser("topology", help="declare exchange and queues on RabbitMQ")
+    p.add_argument(
+        "--definitions",
+        metavar="FILE",
+        help="write RabbitMQ definitions JSON instead ('-' for stdout)",
+    )
+    p.set_defaults(func=_cmd_topology)
+
+    p = sub.add_parser("token", help="mint a JWT for local use")
+    p.add_argument("--sub", default="local-user")
+    p.add_argument("--roles", default="admin", help="comma-separated roles")
+    p.add_argument("--region", default=None)
+    p.add_argument("--hours", type=float, default=8.0)
+    p.set_defaults(func=_cmd_token)
+
+    p = sub.add_parser("dead-letters", help="list or replay parked messages")
+    p.add_argument("action", choices=["list", "replay"])
+    p.add_argument("service", choices=SERVICE_NAMES)
+    p.add_argument("--id", help="replay only this event id")
+    p.add_argument("--all", action="store_true", help="replay every parked message")
+    p.set_defaults(func=_cmd_dead_letters)
+
+    p = sub.add_parser("asyncapi", help="write the AsyncAPI document of every event")
+    p.add_argument("--output", default="-")
+    p.set_defaults(func=_cmd_asyncapi)
+
+    sub.add_parser("run", help="start the whole network locally").set_defaults(func=_cmd_run)
+    p = sub.add_parser("worker", help="run one service's relay and consumer")
+    p.add_argument("service", choices=SERVICE_NAMES)
+    p.set_defaults(func=_cmd_worker)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Configuration read from the environment (SPEC section 5), one Settings per service."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_REGIONS = ("north", "northeast", "east", "central", "south", "southwest", "northwest")
+SERVICE_PORTS = {
+    "intake": 8001,
+    "dispatch": 8002,
+    "maintenance": 8003,
+    "returns": 8004,
+    "complaints": 8005,
+    "billing": 8006,
+    "kpi": 8007,
+}
+# Each worker (relay + consumer) exposes its own /metrics on the web port + 1000.
+WORKER_METRICS_OFFSET = 1000
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _read_secret(value_var: str, file_var: str) -> str | None:
+    """A secret comes from its variable or from a file named by `<VAR>_FILE` (Docker/K8s style)."""
+    value = _env(value_var)
+    if value:
+        return value
+    path = _env(file_var)
+    if path:
+        return Path(path).read_text().strip()
+    return None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a service process needs to know about its surroundings."""
+
+    service: str
+    database_url: str
+    amqp_url: str = "amqp://guest:guest@localhost:5672/"
+    transport: str = "auto"  # auto | rabbitmq | inprocess
+    regions: tuple[str, ...] = DEFAULT_REGIONS
+    jwt_secret: str | None = field(default=None, repr=False)
+    jwt_public_key: str | None = field(default=None, repr=False)
+    jwt_issuer: str = "aftercare"
+    max_body_bytes: int = 64 * 1024
+    outbox_retention_days: int = 7
+    relay_poll_seconds: float = 0.05
+    relay_batch_size: int = 500
+    consumer_prefetch: int = 200
+    consumer_batch_size: int = 100
+    consumer_batch_seconds: float = 0.02
+    retry_delays_seconds: tuple[float, ...] = (1.0, 5.0, 25.0)
+    port: int = 0
+    log_level: str = "INFO"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def jwt_audience(self) -> str:
+        """The audience a token must name for this service."""
+        return f"aftercare.{self.service}"
+
+    @property
+    def worker_metrics_port(self) -> int:
+        return self.port + WORKER_METRICS_OFFSET if self.port else 0
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with some values replaced (tests, embedded runs)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, service: str) -> Settings:
+        """Read the settings of one service from AFTERCARE_* variables."""
+        var_dir = Path(_env("AFTERCARE_VAR_DIR", "var") or "var")
+        default_db = f"sqlite:///{(var_dir / f'{service}.db').as_posix()}"
+        regions = _env("AFTERCARE_REGIONS")
+        retry = _env("AFTERCARE_RETRY_DELAYS")
+        return cls(
+            service=service,
+            database_url=_env(f"AFTERCARE_{service.upper()}_DATABASE_URL", default_db)
+            or default_db,
+            amqp_url=_env("AFTERCARE_AMQP_URL", cls.amqp_url) or cls.amqp_url,
+            transport=_env("AFTERCARE_TRANSPORT", "auto") or "auto",
+            regions=tuple(r.strip() for r in regions.split(",") if r.strip())
+            if regions
+            else DEFAULT_REGIONS,
+            jwt_secret=_read_secret("AFTERCARE_JWT_SECRET", "AFTERCARE_JWT_SECRET_FILE"),
+            jwt_public_key=_read_secret(
+                "AFTERCARE_JWT_PUBLIC_KEY", "AFTERCARE_JWT_PUBLIC_KEY_FILE"
+            ),
+            jwt_issuer=_env("AFTERCARE_JWT_ISSUER", "aftercare") or "aftercare",
+            max_body_bytes=int(_env("AFTERCARE_MAX_BODY_BYTES", "65536") or 65536),
+            outbox_retention_days=int(_env("AFTERCARE_OUTBOX_RETENTION_DAYS", "7") or 7),
+            relay_poll_seconds=float(_env("AFTERCARE_RELAY_POLL_SECONDS", "0.05") or 0.05),
+            retry_delays_seconds=tuple(float(x) for x in retry.split(","))
+            if retry
+            else cls.retry_delays_seconds,
+            port=int(
+                _env(f"AFTERCARE_{service.upper()}_PORT", str(SERVICE_PORTS.get(service, 0))) or 0
+            ),
+            log_level=_env("AFTERCARE_LOG_LEVEL", "INFO") or "INFO",
+        )

@@ -1,0 +1,233 @@
+"""SQLAlchemy 2 set-up per service: engine, sessions, the unit of work and the plumbing tables.
+
+SQLite is the embedded default. A service's web and worker processes share its file, so the
+engine turns on WAL and a busy timeout, and every transaction starts with BEGIN IMMEDIATE:
+writers queue on the lock instead of failing on a read-to-write upgrade. PostgreSQL is used
+by URL (``postgresql+psycopg://...``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Dialect,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from shared.clock import Clock
+    from shared.outbox import Outbox
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware datetimes on every backend: stored as UTC, returned aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: times must be timezone-aware")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+# An auto-increment position that is BIGINT on PostgreSQL and the rowid on SQLite.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class PlumbingBase(DeclarativeBase):
+    """Tables every service has in its own database: outbox, inbox, idempotency keys."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def service_metadata() -> MetaData:
+    """A fresh MetaData with the project's naming convention, one per service."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class OutboxMessage(PlumbingBase):
+    """An event committed with the state change that caused it, waiting for the relay."""
+
+    __tablename__ = "outbox"
+
+    position: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(50))
+    routing_key: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class InboxMessage(PlumbingBase):
+    """An event a consumer has applied; written in the same transaction as the effect."""
+
+    __tablename__ = "inbox"
+
+    consumer: Mapped[str] = mapped_column(String(100), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    applied_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class IdempotencyRecord(PlumbingBase):
+    """A creating POST's Idempotency-Key, stored with the effect and then its response."""
+
+    __tablename__ = "idempotency_keys"
+
+    owner: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide where transactions begin (savepoints need it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for a service's database URL, with SQLite made safe for several processes."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _sqlite_pragmas(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+class Database:
+    """One service's engine and session factory, built when a process starts, never at import."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits nothing by itself and is always closed."""
+        session = self.sessions()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    """A transaction's session, its outbox and the clock: what every use case is given.
+
+    Use cases call ``commit()`` when their change is complete. In an event handler the
+    consumer owns the transaction (the inbox row and a batch of events commit together),
+    so there ``commit()`` only flushes and the consumer commits after the batch.
+    """
+
+    def __init__(
+        self, session: Session, outbox: Outbox, clock: Clock, *, deferred_commit: bool = False
+    ) -> None:
+        self.session = session
+        self.outbox = outbox
+        self.clock = clock
+        self._deferred = deferred_commit
+        # Rows that must commit with the change (e.g. a pending Idempotency-Key).
+        self.before_commit: list[Callable[[], None]] = []
+
+    def commit(self) -> None:
+        """Make the change durable (or, inside a consumer batch, ready to be)."""
+        for hook in self.before_commit:
+            hook()
+        self.before_commit.clear()
+        if self._deferred:
+            self.session.flush()
+        else:
+            self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def increment(session: Session, table: Any, keys: dict[str, Any], amounts: dict[str, Any]) -> None:
+    """Add ``amounts`` to a row's counters, creating the row if needed (one statement)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    statement = insert(table).values(**keys, **amounts)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: getattr(table.c, name) + statement.excluded[name] for name in amounts},
+    )
+    session.execute(statement)

@@ -1,0 +1,1 @@
+"""Eventing: topology, outbox relay, consumer, dead letters, and the in-process transport."""

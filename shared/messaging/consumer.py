@@ -1,0 +1,217 @@
+"""The RabbitMQ consumer: batches deliveries, applies them, then settles each one.
+
+Ack only after the batch's transaction commits. A failed handler's message is republished to
+a delay queue (TTL, dead-lettering back to the main queue) with its attempt count in a
+header; after the last delay it is parked in ``<service>.events.dead`` with the error, and the
+queue keeps flowing. A database outage holds the batch unacked and backs off, parking nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+import time
+from typing import Any
+
+import pika
+from pika.adapters.blocking_connection import BlockingChannel
+from pika.exceptions import AMQPChannelError, AMQPConnectionError, ChannelClosedByBroker
+
+from shared.clock import rfc3339
+from shared.messaging.backoff import Backoff
+from shared.messaging.processing import (
+    DatabaseUnavailable,
+    EventProcessor,
+    Incoming,
+    Outcome,
+    Settled,
+)
+from shared.messaging.topology import (
+    ConsumerTopology,
+    dead_letter_queue,
+    declare,
+    queue_name,
+    retry_queue,
+)
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS_HEADER = "x-aftercare-attempts"
+ERROR_HEADER = "x-aftercare-error"
+
+
+def attempts_of(properties: pika.BasicProperties) -> int:
+    """How many times this message was already tried and sent for retry."""
+    headers = properties.headers or {}
+    try:
+        return int(headers.get(ATTEMPTS_HEADER, 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def republish_properties(
+    properties: pika.BasicProperties, *, attempts: int, error: str | None
+) -> pika.BasicProperties:
+    headers = dict(properties.headers or {})
+    headers.pop("x-death", None)
+    headers[ATTEMPTS_HEADER] = attempts
+    if error is not None:
+        headers[ERROR_HEADER] = error[:2000]
+        headers["x-aftercare-failed-at"] = rfc3339(dt.datetime.now(dt.UTC))
+    return pika.BasicProperties(
+        content_type=properties.content_type,
+        delivery_mode=pika.DeliveryMode.Persistent,
+        message_id=properties.message_id,
+        type=properties.type,
+        app_id=properties.app_id,
+        correlation_id=properties.correlation_id,
+        timestamp=properties.timestamp,
+        headers=headers,
+    )
+
+
+class RabbitConsumer:
+    """Consumes ``<service>.events`` with an explicit prefetch and batched commits."""
+
+    def __init__(
+        self,
+        *,
+        processor: EventProcessor,
+        params: pika.ConnectionParameters,
+        topology: ConsumerTopology,
+        prefetch: int = 200,
+        batch_size: int = 100,
+        batch_seconds: float = 0.02,
+        declare_topology: bool = True,
+    ) -> None:
+        self.processor = processor
+        self.params = params
+        self.topology = topology
+        self.prefetch = prefetch
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.declare_topology = declare_topology
+        self.service = processor.service
+        self.connected = threading.Event()
+        self._pending: list[tuple[Any, pika.BasicProperties, bytes]] = []
+
+    def run(self, stop: threading.Event) -> None:
+        """Consume until ``stop`` is set, reconnecting after broker loss."""
+        backoff = Backoff()
+        while not stop.is_set():
+            try:
+                self._consume(stop, backoff)
+            except ChannelClosedByBroker:
+                # A channel error means a bug or a permission problem: crash loudly.
+                log.exception("consumer channel closed by broker", extra={"service": self.service})
+                raise
+            except (AMQPConnectionError, AMQPChannelError, OSError) as exc:
+                log.warning("consumer disconnected: %r", exc, extra={"service": self.service})
+            self.connected.clear()
+            self._pending.clear()  # unacked deliveries are redelivered by the broker
+            if not stop.is_set():
+                stop.wait(backoff.next())
+
+    def _consume(self, stop: threading.Event, backoff: Backoff) -> None:
+        connection = pika.BlockingConnection(self.params)
+        try:
+            channel = connection.channel()
+            if self.declare_topology:
+                declare(channel, [self.topology])
+            channel.confirm_delivery()
+            channel.basic_qos(prefetch_count=self.prefetch)
+            channel.basic_consume(
+                queue=queue_name(self.service),
+                on_message_callback=lambda _ch, method, props, body: self._pending.append(
+                    (method, props, body)
+                ),
+            )
+            self.connected.set()
+            backoff.reset()
+            log.info("consumer connected", extra={"service": self.service})
+            while not stop.is_set():
+                batch = self._collect(connection)
+                if batch:
+                    self._handle(connection, channel, batch, stop)
+        finally:
+            if connection.is_open:
+                with contextlib.suppress(Exception):
+                    connection.close()
+
+    def _collect(
+        self, connection: pika.BlockingConnection
+    ) -> list[tuple[Any, pika.BasicProperties, bytes]]:
+        """Wait for deliveries; gather up to a batch or until the batch window closes."""
+        if not self._pending:
+            connection.process_data_events(time_limit=0.5)
+        if self._pending:
+            deadline = time.monotonic() + self.batch_seconds
+            while len(self._pending) < self.batch_size:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                connection.process_data_events(time_limit=left)
+        batch = self._pending[: self.batch_size]
+        del self._pending[: self.batch_size]
+        return batch
+
+    def _handle(
+        self,
+        connection: pika.BlockingConnection,
+        channel: BlockingChannel,
+        batch: list[tuple[Any, pika.BasicProperties, bytes]],
+        stop: threading.Event,
+    ) -> None:
+        messages = [
+            Incoming(body=body, attempts=attempts_of(props), handle=(method, props))
+            for method, props, body in batch
+        ]
+        db_backoff = Backoff(base=0.5, cap=30.0)
+        while True:
+            try:
+                settled = self.processor.process(messages)
+                break
+            except DatabaseUnavailable as exc:
+                delay = db_backoff.next()
+                log.warning(
+                    "database unavailable, holding %d messages: %s",
+                    len(messages),
+                    exc,
+                    extra={"service": self.service, "retry_in": round(delay, 2)},
+                )
+                connection.sleep(delay)  # services heartbeats, unlike time.sleep
+                if stop.is_set():
+                    return
+        self._settle(channel, settled)
+
+    def _settle(self, channel: BlockingChannel, settled: list[Settled]) -> None:
+        for item in settled:
+            _method, props = item.message.handle
+            if item.outcome is Outcome.RETRY:
+                level = item.message.attempts + 1
+                channel.basic_publish(
+                    exchange="",
+                    routing_key=retry_queue(self.service, level),
+                    body=item.message.body,
+                    properties=republish_properties(props, attempts=level, error=item.error),
+                    mandatory=True,
+                )
+            elif item.outcome is Outcome.PARK:
+                log.error(
+                    "event parked: %s",
+                    item.error,
+                    extra={"service": self.service, "event_type": item.event_type},
+                )
+                channel.basic_publish(
+                    exchange="",
+                    routing_key=dead_letter_queue(self.service),
+                    body=item.message.body,
+                    properties=republish_properties(
+                        props, attempts=item.message.attempts + 1, error=item.error
+                    ),
+                    mandatory=True,
+                )
+        last_method = settled[-1].message.handle[0]
+        channel.basic_ack(delivery_tag=last_method.delivery_tag, multiple=True)

@@ -1,0 +1,192 @@
+"""Applying a batch of delivered events: inbox de-duplication, handlers, outcomes.
+
+Transport-neutral: the RabbitMQ consumer and the in-process transport both hand batches of
+raw messages here and settle each one (ack, retry later, park) by the outcome returned. A
+batch commits in one transaction, each message inside its own savepoint, so a failing handler
+rolls back only its own effects; the inbox row commits with the effect, and acks follow the
+commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.clock import Clock
+from shared.db import Database, InboxMessage, UnitOfWork
+from shared.events import Event, EventCatalog, EventContractError, Subscriptions
+from shared.metrics import CONSUMER_LAG, EVENTS_HANDLED, HANDLER_DURATION
+from shared.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+# Errors that mean "the database is not there right now", not "this message is bad".
+INFRASTRUCTURE_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError)
+
+
+class Outcome(enum.Enum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    RETRY = "retried"
+    PARK = "parked"
+
+
+@dataclass
+class Incoming:
+    """A raw delivery: the body, how many times it was already tried, the transport's handle."""
+
+    body: bytes
+    attempts: int = 0
+    handle: Any = None
+
+
+@dataclass
+class Settled:
+    message: Incoming
+    outcome: Outcome
+    event_type: str = "unknown"
+    error: str | None = None
+    occurred_at: dt.datetime | None = None
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The consumer's database failed: hold the batch unacked, back off, try again."""
+
+
+class EventProcessor:
+    """Applies events for one consuming service."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        subscriptions: Subscriptions,
+        catalog: EventCatalog,
+        db: Database,
+        clock: Clock,
+        max_retries: int,
+    ) -> None:
+        self.service = service
+        self.subscriptions = subscriptions
+        self.catalog = catalog
+        self.db = db
+        self.clock = clock
+        self.max_retries = max_retries
+
+    def process(self, messages: Sequence[Incoming]) -> list[Settled]:
+        """Apply a batch; raises DatabaseUnavailable when nothing could be committed."""
+        started = time.perf_counter()
+        try:
+            try:
+                settled = self._apply(messages)
+            except sa_exc.IntegrityError:
+                # Another consumer applied one of these concurrently: redo one by one, so the
+                # inbox sorts out which ones are duplicates.
+                log.info("batch conflict, applying one by one", extra={"service": self.service})
+                settled = [s for m in messages for s in self._apply([m])]
+        except INFRASTRUCTURE_ERRORS as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+        HANDLER_DURATION.labels(self.service).observe(time.perf_counter() - started)
+        now = self.clock.now()
+        for item in settled:
+            EVENTS_HANDLED.labels(self.service, item.event_type, item.outcome.value).inc()
+            if item.outcome is Outcome.APPLIED and item.occurred_at is not None:
+                lag = (now - item.occurred_at).total_seconds()
+                CONSUMER_LAG.labels(self.service).observe(max(lag, 0.0))
+        return settled
+
+    def _apply(self, messages: Sequence[Incoming]) -> list[Settled]:
+        parsed: list[tuple[Incoming, Event | None, str | None]] = []
+        for message in messages:
+            try:
+                parsed.append((message, Event.from_json(message.body), None))
+            except EventContractError as exc:
+                parsed.append((message, None, _describe(exc)))
+        with self.db.session() as session:
+            ids = [str(e.id) for _, e, _ in parsed if e is not None]
+            seen = self._already_applied(session, ids)
+            settled = [self._apply_one(session, m, e, err, seen) for m, e, err in parsed]
+            session.commit()
+        return settled
+
+    def _already_applied(self, session: Session, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = session.execute(
+            select(InboxMessage.event_id).where(
+                InboxMessage.consumer == self.service, InboxMessage.event_id.in_(ids)
+            )
+        )
+        return set(rows.scalars())
+
+    def _apply_one(
+        self,
+        session: Session,
+        message: Incoming,
+        event: Event | None,
+        parse_error: str | None,
+        seen: set[str],
+    ) -> Settled:
+        if event is None:
+            return Settled(message, Outcome.PARK, error=parse_error)
+        if str(event.id) in seen:
+            return Settled(message, Outcome.DUPLICATE, event.type)
+        try:
+            calls = self.subscriptions.resolve(event)
+        except EventContractError as exc:
+            return Settled(message, Outcome.PARK, event.type, _describe(exc))
+        savepoint = session.begin_nested()
+        try:
+            outbox = Outbox(
+                session,
+                self.catalog,
+                correlation_id=event.correlation_id or str(event.id),
+                causation_id=str(event.id),
+            )
+            uow = UnitOfWork(session, outbox, self.clock, deferred_commit=True)
+            for handler, delivery in calls:
+                handler(delivery, uow)
+            session.add(
+                InboxMessage(
+                    consumer=self.service,
+                    event_id=str(event.id),
+                    type=event.type,
+                    applied_at=self.clock.now(),
+                )
+            )
+            session.flush()
+            savepoint.commit()
+        except INFRASTRUCTURE_ERRORS:
+            raise
+        except sa_exc.IntegrityError:
+            raise
+        except Exception as exc:
+            savepoint.rollback()
+            outcome = Outcome.RETRY if message.attempts < self.max_retries else Outcome.PARK
+            log.warning(
+                "handler failed",
+                extra={
+                    "service": self.service,
+                    "event_id": str(event.id),
+                    "event_type": event.type,
+                    "attempt": message.attempts + 1,
+                    "outcome": outcome.value,
+                    "error": repr(exc),
+                },
+            )
+            return Settled(message, outcome, event.type, f"{type(exc).__name__}: {exc}")
+        seen.add(str(event.id))
+        return Settled(message, Outcome.APPLIED, event.type, occurred_at=event.occurred_at)
+
+
+def _describe(exc: EventContractError) -> str:
+    return f"{exc}: {exc.errors}" if exc.errors else str(exc)

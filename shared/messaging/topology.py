@@ -1,0 +1,146 @@
+"""Exchange and queue topology (SPEC section 1), declared idempotently and exported as
+RabbitMQ definitions for production."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+EXCHANGE = "aftercare.events"
+# A message redelivered this often without being settled (a handler that kills its worker)
+# is dead-lettered to the parking queue by the broker itself.
+DELIVERY_LIMIT = 20
+
+
+def queue_name(consumer: str) -> str:
+    return f"{consumer}.events"
+
+
+def dead_letter_queue(consumer: str) -> str:
+    return f"{consumer}.events.dead"
+
+
+def retry_queue(consumer: str, level: int) -> str:
+    return f"{consumer}.events.retry.{level}"
+
+
+@dataclass(frozen=True)
+class ConsumerTopology:
+    """One consuming service's queues: main (quorum), retry delays, parking."""
+
+    consumer: str
+    binding_keys: tuple[str, ...]
+    retry_delays_seconds: tuple[float, ...]
+
+    def queues(self) -> list[tuple[str, dict[str, Any]]]:
+        main = queue_name(self.consumer)
+        queues: list[tuple[str, dict[str, Any]]] = [
+            (
+                main,
+                {
+                    "x-queue-type": "quorum",
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": dead_letter_queue(self.consumer),
+                    "x-delivery-limit": DELIVERY_LIMIT,
+                },
+            ),
+            (dead_letter_queue(self.consumer), {"x-queue-type": "classic"}),
+        ]
+        for level, delay in enumerate(self.retry_delays_seconds, start=1):
+            queues.append(
+                (
+                    retry_queue(self.consumer, level),
+                    {
+                        "x-queue-type": "classic",
+                        "x-message-ttl": int(delay * 1000),
+                        "x-dead-letter-exchange": "",
+                        "x-dead-letter-routing-key": main,
+                    },
+                )
+            )
+        return queues
+
+
+def declare(channel: Any, consumers: Iterable[ConsumerTopology]) -> None:
+    """Declare the exchange and every consumer's queues and bindings (idempotent)."""
+    channel.exchange_declare(exchange=EXCHANGE, exchange_type="topic", durable=True)
+    for topo in consumers:
+        for name, arguments in topo.queues():
+            channel.queue_declare(queue=name, durable=True, arguments=arguments)
+        for key in topo.binding_keys:
+            channel.queue_bind(queue=queue_name(topo.consumer), exchange=EXCHANGE, routing_key=key)
+
+
+def definitions(
+    consumers: Sequence[ConsumerTopology], producers: Sequence[str], vhost: str = "/"
+) -> dict[str, Any]:
+    """RabbitMQ definitions: the topology plus one least-privilege user per service.
+
+    Users carry no password hash: passwords are secrets, set at deploy time
+    (``rabbitmqctl change_password``), never kept in the repository.
+    """
+    services = sorted(set(producers) | {c.consumer for c in consumers})
+    queues, bindings = [], []
+    for topo in consumers:
+        for name, arguments in topo.queues():
+            queues.append(
+                {
+                    "name": name,
+                    "vhost": vhost,
+                    "durable": True,
+                    "auto_delete": False,
+                    "arguments": arguments,
+                }
+            )
+        for key in topo.binding_keys:
+            bindings.append(
+                {
+                    "source": EXCHANGE,
+                    "vhost": vhost,
+                    "destination": queue_name(topo.consumer),
+                    "destination_type": "queue",
+                    "routing_key": key,
+                    "arguments": {},
+                }
+            )
+    users, permissions = [], []
+    for svc in services:
+        users.append(
+            {
+                "name": svc,
+                "password_hash": "",
+                "hashing_algorithm": "rabbit_password_hashing_sha256",
+                "tags": [],
+            }
+        )
+        own = rf"^{svc}\.events(\..*)?$"
+        permissions.append(
+            {
+                "user": svc,
+                "vhost": vhost,
+                # publish events; move its own messages to its retry and parking queues
+                "configure": own,
+                "write": rf"^({EXCHANGE}|amq\.default|{svc}\.events(\..*)?)$",
+                "read": rf"^({EXCHANGE}|{svc}\.events(\..*)?)$",
+            }
+        )
+    return {
+        "rabbit_version": "3.10.8",
+        "users": users,
+        "vhosts": [{"name": vhost}],
+        "permissions": permissions,
+        "exchanges": [
+            {
+                "name": EXCHANGE,
+                "vhost": vhost,
+                "type": "topic",
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            }
+        ],
+        "queues": queues,
+        "bindings": bindings,
+    }

@@ -1,0 +1,162 @@
+"""``make run``: the whole network on this machine.
+
+With a broker answering at AFTERCARE_AMQP_URL every service runs as its own processes (gunicorn
+web and a worker); otherwise one process hosts every service on its port over the in-process
+transport. SQLite files under ``var/`` unless database URLs are set. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from shared.config import SERVICE_PORTS, Settings
+from shared.logs import configure_logging
+from shared.messaging.amqp import broker_answers
+from shared.migrations import upgrade
+from shared.service import SERVICE_NAMES, all_definitions
+
+log = logging.getLogger("aftercare.run")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def ensure_jwt_secret(var_dir: Path) -> None:
+    """A random local signing key in var/, unless one is configured."""
+    if (
+        os.environ.get("AFTERCARE_JWT_SECRET")
+        or os.environ.get("AFTERCARE_JWT_SECRET_FILE")
+        or os.environ.get("AFTERCARE_JWT_PUBLIC_KEY")
+    ):
+        return
+    path = var_dir / "jwt-secret"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    os.environ["AFTERCARE_JWT_SECRET_FILE"] = str(path.resolve())
+
+
+def migrate_all() -> None:
+    for definition in all_definitions():
+        upgrade(definition, Settings.from_env(definition.name).database_url)
+
+
+def run_processes(amqp_url: str) -> int:
+    """Each service as gunicorn web + worker processes, restarted if they die."""
+    from shared.cli import declare_topology
+
+    declare_topology(amqp_url)
+    var_dir = Path(os.environ.get("AFTERCARE_VAR_DIR", "var")).resolve()
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {}
+    for name in SERVICE_NAMES:
+        port = SERVICE_PORTS[name]
+        env = dict(
+            os.environ,
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            PROMETHEUS_MULTIPROC_DIR=str(var_dir / "prometheus" / name),
+        )
+        commands[f"{name}-web"] = (
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(REPO / "shared" / "gunicorn_conf.py"),
+                f"services.{name}.app:create_app()",
+            ],
+            env,
+        )
+        commands[f"{name}-worker"] = (
+            [sys.executable, "-m", "shared.worker", name],
+            dict(os.environ),
+        )
+    children = {
+        label: subprocess.Popen(cmd, env=env, cwd=REPO) for label, (cmd, env) in commands.items()
+    }
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    print(
+        f"Aftercare running: RabbitMQ mode ({amqp_url.split('@')[-1]}), "
+        f"{len(children)} processes; Ctrl-C to stop",
+        flush=True,
+    )
+    while not stopping.wait(1.0):
+        for label, child in list(children.items()):
+            if child.poll() is not None:
+                log.warning("%s exited with %s; restarting", label, child.returncode)
+                cmd, env = commands[label]
+                children[label] = subprocess.Popen(cmd, env=env, cwd=REPO)
+    for child in children.values():
+        child.terminate()
+    for child in children.values():
+        try:
+            child.wait(15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return 0
+
+
+def run_inprocess() -> int:
+    """Every service in this one process, events over the in-process transport."""
+    from werkzeug.serving import make_server
+
+    from shared.messaging.inprocess import InProcessBus
+    from shared.service import Runtime
+    from shared.web import build_app
+    from shared.worker import start_inprocess_worker
+
+    bus = InProcessBus()
+    stop = threading.Event()
+    servers, workers = [], []
+    for definition in all_definitions():
+        settings = Settings.from_env(definition.name).with_overrides(transport="inprocess")
+        workers.append(start_inprocess_worker(Runtime(definition, settings), bus, stop))
+        server = make_server(
+            "127.0.0.1", settings.port, build_app(definition, settings), threaded=True
+        )
+        threading.Thread(
+            target=server.serve_forever, daemon=True, name=f"{definition.name}-web"
+        ).start()
+        servers.append(server)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(
+        "Aftercare running: in-process mode (no broker answered; events stay in this "
+        f"process), {len(servers)} services on ports 8001-8007; Ctrl-C to stop",
+        flush=True,
+    )
+    while not stop.wait(1.0):
+        pass
+    for server in servers:
+        server.shutdown()
+    for worker in workers:
+        worker.join(5)
+    return 0
+
+
+def main() -> int:
+    configure_logging("runner", os.environ.get("AFTERCARE_LOG_LEVEL", "INFO"))
+    var_dir = Path(os.environ.get("AFTERCARE_VAR_DIR", "var"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    ensure_jwt_secret(var_dir)
+    migrate_all()
+    settings = Settings.from_env("intake")
+    mode = settings.transport
+    if mode == "auto":
+        mode = "rabbitmq" if broker_answers(settings.amqp_url) else "inprocess"
+    if mode == "rabbitmq":
+        return run_processes(settings.amqp_url)
+    return run_inprocess()
+
+
+if __name__ == "__main__":
+    time.tzset()
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Base schemas and fields every service's REST API uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app, has_app_context
+from marshmallow import fields
+
+
+class InputSchema(ma.Schema):
+    """A request body: unknown fields are refused, so a typo is named, not ignored."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class QuerySchema(ma.Schema):
+    """Query arguments: unknown ones are ignored (pagination arguments share the query)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+def _configured_regions() -> tuple[str, ...]:
+    if has_app_context() and "aftercare" in current_app.extensions:
+        regions: tuple[str, ...] = current_app.extensions["aftercare"].settings.regions
+        return regions
+    from shared.config import DEFAULT_REGIONS
+
+    return DEFAULT_REGIONS
+
+
+def _now() -> dt.datetime:
+    if has_app_context() and "aftercare" in current_app.extensions:
+        moment: dt.datetime = current_app.extensions["aftercare"].clock.now()
+        return moment
+    return dt.datetime.now(dt.UTC)
+
+
+class Region(fields.String):
+    """One of the configured regions (AFTERCARE_REGIONS)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        region = super()._deserialize(value, attr, data, **kwargs)
+        regions = _configured_regions()
+        if region not in regions:
+            raise ma.ValidationError(f"unknown region; expected one of: {', '.join(regions)}")
+        return region
+
+
+class PastDateTime(fields.AwareDateTime):
+    """An RFC 3339 time with offset, not in the future (taken as given, SPEC section 5)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment > _now() + dt.timedelta(seconds=5):
+            raise ma.ValidationError("must not be in the future")
+        return moment.astimezone(dt.UTC)
+
+
+class PastDate(fields.Date):
+    """A calendar date not after today."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if day > _now().date() + dt.timedelta(days=1):
+            raise ma.ValidationError("must not be in the future")
+        return day
+
+
+class UTCDateTimeField(fields.AwareDateTime):
+    """Output: RFC 3339 in UTC."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+class ListArgs(QuerySchema):
+    """Filters every list endpoint takes: region, status and a creation-time range."""
+
+    region = Region()
+    status = fields.String()
+    created_from = fields.AwareDateTime(format="iso")
+    created_to = fields.AwareDateTime(format="iso")
+
+    @ma.validates_schema
+    def _range(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and start > end:
+            raise ma.ValidationError("must not be before created_from", "created_to")
