@@ -1,0 +1,46 @@
+# Aftercare: `make run` starts the whole network locally, `make test` runs every check.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: install run test lint typecheck unit integration e2e bench docs clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/aftercare run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+unit: install
+	$(BIN)/pytest tests/unit tests/contract
+
+integration: install
+	$(BIN)/pytest tests/integration
+
+e2e: install
+	$(BIN)/pytest tests/e2e
+
+bench: install
+	$(BIN)/python bench/eventing.py
+
+docs: install
+	$(BIN)/aftercare asyncapi --output docs/asyncapi.yaml
+	$(BIN)/aftercare topology --definitions deploy/rabbitmq/definitions.json
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,239 @@
+"""Test helpers: waiting with a deadline, tokens, runtimes, broker and process plumbing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pika
+import requests
+
+from shared.auth import mint_token
+from shared.config import Settings
+from shared.migrations import upgrade
+from shared.service import SERVICE_NAMES, Runtime, ServiceDefinition
+
+REPO = Path(__file__).resolve().parent.parent
+JWT_SECRET = os.environ["AFTERCARE_JWT_SECRET"]
+T = TypeVar("T")
+
+
+def wait_until(
+    predicate: Callable[[], T], *, timeout: float = 10.0, interval: float = 0.05, what: str = ""
+) -> T:
+    """Poll until ``predicate`` returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last  # type: ignore[no-any-return]
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}: {last!r}")
+
+
+def token(*roles: str, region: str | None = None, sub: str = "tester", **kw: Any) -> str:
+    return mint_token(
+        key=JWT_SECRET,
+        sub=sub,
+        roles=roles or ("admin",),
+        region=region,
+        audiences=[f"aftercare.{s}" for s in SERVICE_NAMES],
+        **kw,
+    )
+
+
+def auth(*roles: str, region: str | None = None, sub: str = "tester") -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(*roles, region=region, sub=sub)}"}
+
+
+def settings_for(
+    definition: ServiceDefinition, database_url: str, amqp_url: str | None = None, **overrides: Any
+) -> Settings:
+    base = Settings.from_env(definition.name).with_overrides(
+        database_url=database_url,
+        jwt_secret=JWT_SECRET,
+        retry_delays_seconds=(0.2, 0.4, 0.8),
+        relay_poll_seconds=0.02,
+    )
+    if amqp_url is not None:
+        base = base.with_overrides(amqp_url=amqp_url, transport="rabbitmq")
+    return base.with_overrides(**overrides)
+
+
+def migrated_runtime(definition: ServiceDefinition, settings: Settings, **kw: Any) -> Runtime:
+    upgrade(definition, settings.database_url)
+    return Runtime(definition, settings, **kw)
+
+
+def ticket_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "channel": "hotline",
+        "kind": "repair",
+        "region": "east",
+        "priority": "high",
+        "customer": {"name": "Li Wei", "phone": "+86 138 0000 0000"},
+        "product": {
+            "model": "CP-400",
+            "serial_no": f"SN-{uuid.uuid4().hex[:8]}",
+            "purchase_date": "2025-03-01",
+        },
+        "symptom": "coating blistering near the weld seam",
+    }
+    body.update(changes)
+    return body
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def amqp_channel(amqp_url: str) -> tuple[pika.BlockingConnection, Any]:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    return connection, connection.channel()
+
+
+def queue_depth(amqp_url: str, queue: str) -> int:
+    connection, channel = amqp_channel(amqp_url)
+    try:
+        return int(channel.queue_declare(queue=queue, passive=True).method.message_count)
+    finally:
+        connection.close()
+
+
+def rabbitmqctl(*args: str, timeout: float = 120) -> str:
+    result = subprocess.run(
+        ["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=timeout, check=True
+    )
+    return result.stdout
+
+
+class Proc:
+    """A service process started for an end-to-end test, stopped and reaped afterwards."""
+
+    def __init__(self, label: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
+        self.label = label
+        self.args = args
+        self.env = env
+        self.log_path = log_dir / f"{label}.log"
+        self.popen: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Proc:
+        log = self.log_path.open("ab")
+        self.popen = subprocess.Popen(
+            self.args,
+            env=self.env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def kill(self) -> None:
+        if self.popen and self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait(10)
+
+    def stop(self) -> None:
+        if self.popen and self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(15)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(10)
+
+    def wait_exit(self, timeout: float = 30) -> int:
+        assert self.popen is not None
+        return self.popen.wait(timeout)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def service_env(
+    name: str, database_url: str, amqp_url: str, var_dir: Path, **extra: str
+) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            f"AFTERCARE_{name.upper()}_DATABASE_URL": database_url,
+            "AFTERCARE_AMQP_URL": amqp_url,
+            "AFTERCARE_TRANSPORT": "rabbitmq",
+            "AFTERCARE_JWT_SECRET": JWT_SECRET,
+            "AFTERCARE_VAR_DIR": str(var_dir),
+            "AFTERCARE_RELAY_POLL_SECONDS": "0.02",
+            "AFTERCARE_RETRY_DELAYS": "0.2,0.4,0.8",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def gunicorn_proc(
+    name: str, port: int, env: dict[str, str], log_dir: Path, workers: int = 2
+) -> Proc:
+    env = dict(
+        env,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(workers),
+        PROMETHEUS_MULTIPROC_DIR=str(log_dir / f"prom-{name}-{port}"),
+    )
+    return Proc(
+        f"{name}-web",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(REPO / "shared" / "gunicorn_conf.py"),
+            f"services.{name}.app:create_app()",
+        ],
+        env,
+        log_dir,
+    )
+
+
+def worker_proc(name: str, env: dict[str, str], log_dir: Path, metrics_port: int = 0) -> Proc:
+    return Proc(
+        f"{name}-worker",
+        [sys.executable, "-m", "shared.worker", name, "--metrics-port", str(metrics_port)],
+        env,
+        log_dir,
+    )
+
+
+def wait_http(url: str, timeout: float = 30.0) -> None:
+    def up() -> bool:
+        try:
+            return requests.get(url, timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    wait_until(up, timeout=timeout, interval=0.1, what=url)
+
+
+def metric_value(text: str, name: str, **labels: str) -> float | None:
+    """The value of one sample in Prometheus exposition text, or None when absent."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return None
+
+
+def utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)  # type: ignore[misc]
