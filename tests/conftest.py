@@ -18,32 +18,13 @@ os.environ.setdefault("AFTERCARE_JWT_SECRET", secrets.token_urlsafe(32))
 os.environ.setdefault("AFTERCARE_VAR_DIR", "/tmp/aftercare-test-var")
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
-from tests.helpers import rabbitmqctl
-
-POSTGRES_URL = os.environ.get(
-    "AFTERCARE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from tests.helpers import (
+    AMQP_URL,
+    create_pg_database,
+    drop_pg_database,
+    rabbitmqctl,
 )
-AMQP_URL = os.environ.get("AFTERCARE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-
-
-def _create_pg_database() -> str:
-    name = f"aftercare_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_pg_database(url: str) -> None:
-    name = make_url(url).database
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -52,11 +33,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'service.db'}"
         return
-    url = _create_pg_database()
+    url = create_pg_database()
     try:
         yield url
     finally:
-        _drop_pg_database(url)
+        drop_pg_database(url)
 
 
 @pytest.fixture
@@ -66,11 +47,11 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    url = _create_pg_database()
+    url = create_pg_database()
     try:
         yield url
     finally:
-        _drop_pg_database(url)
+        drop_pg_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 import pika
 import requests
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from shared.auth import mint_token
 from shared.config import Settings
@@ -22,8 +24,30 @@ from shared.migrations import upgrade
 from shared.service import SERVICE_NAMES, Runtime, ServiceDefinition
 
 REPO = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get(
+    "AFTERCARE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+AMQP_URL = os.environ.get("AFTERCARE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 JWT_SECRET = os.environ["AFTERCARE_JWT_SECRET"]
 T = TypeVar("T")
+
+
+def create_pg_database() -> str:
+    """A new, empty PostgreSQL database; returns its URL."""
+    name = f"aftercare_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(url: str) -> None:
+    name = make_url(url).database
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def wait_until(

@@ -20,6 +20,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import AMQPChannelError, AMQPConnectionError, ChannelClosedByBroker
 
 from shared.clock import rfc3339
+from shared.faults import crash_point
 from shared.messaging.backoff import Backoff
 from shared.messaging.processing import (
     DatabaseUnavailable,
@@ -184,6 +185,7 @@ class RabbitConsumer:
                 connection.sleep(delay)  # services heartbeats, unlike time.sleep
                 if stop.is_set():
                     return
+        crash_point("consumer.after_commit")  # applied and committed, not yet acked
         self._settle(channel, settled)
 
     def _settle(self, channel: BlockingChannel, settled: list[Settled]) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from shared.clock import Clock
 from shared.db import Database, InboxMessage, UnitOfWork
 from shared.events import Event, EventCatalog, EventContractError, Subscriptions
+from shared.faults import crash_point
 from shared.metrics import CONSUMER_LAG, EVENTS_HANDLED, HANDLER_DURATION
 from shared.outbox import Outbox
 
@@ -115,6 +116,7 @@ class EventProcessor:
             ids = [str(e.id) for _, e, _ in parsed if e is not None]
             seen = self._already_applied(session, ids)
             settled = [self._apply_one(session, m, e, err, seen) for m, e, err in parsed]
+            crash_point("consumer.before_commit")
             session.commit()
         return settled
 

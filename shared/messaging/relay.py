@@ -130,18 +130,18 @@ class RabbitRelay:
         self._batch: _Batch | None = None
         self._next_tag = 0
         self._last_prune = 0.0
+        self._backoff = Backoff()
 
     # -- lifecycle -------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
         """Publish until ``stop`` is set, reconnecting after broker loss."""
         self._stop = stop
-        backoff = Backoff()
         while not stop.is_set():
             self._run_connection()
+            self.connected.clear()
             if stop.is_set():
                 break
-            delay = backoff.next() if not self.connected.is_set() else backoff.next() / 4
-            self.connected.clear()
+            delay = self._backoff.next()
             log.warning(
                 "relay disconnected; reconnecting",
                 extra={"service": self.service, "retry_in": round(delay, 2)},
@@ -176,6 +176,7 @@ class RabbitRelay:
 
     def _confirmed_mode(self) -> None:
         self.connected.set()
+        self._backoff.reset()
         log.info("relay connected", extra={"service": self.service})
         self._schedule(0)
 
@@ -233,7 +234,6 @@ class RabbitRelay:
             self._next_tag += 1
             batch.by_tag[self._next_tag] = row
         self._batch = batch
-        crash_point("relay.after_publish")
         assert self._connection is not None
         batch.timeout = self._connection.ioloop.call_later(
             CONFIRM_TIMEOUT_SECONDS, self._confirm_timeout
@@ -269,6 +269,7 @@ class RabbitRelay:
     def _finish_batch(self) -> None:
         batch = self._batch
         assert batch is not None
+        crash_point("relay.after_confirm")  # published and confirmed, not yet marked sent
         if batch.timeout is not None and self._connection is not None:
             self._connection.ioloop.remove_timeout(batch.timeout)
         try:
