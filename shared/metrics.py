@@ -16,6 +16,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     disable_created_metrics,
     generate_latest,
@@ -58,6 +59,17 @@ HANDLER_DURATION = Histogram(
     "Time to apply one batch of events in the consumer's transaction",
     ["service"],
     buckets=LATENCY_BUCKETS,
+)
+CONSUMER_DB_ERRORS = Counter(
+    "aftercare_consumer_database_errors_total",
+    "Batches held back because the consumer's database was unavailable",
+    ["service"],
+)
+DEAD_LETTERS = Gauge(
+    "aftercare_dead_letters",
+    "Messages parked in the service's dead-letter queue",
+    ["service"],
+    multiprocess_mode="mostrecent",
 )
 CONSUMER_LAG = Histogram(
     "aftercare_consumer_lag_seconds",

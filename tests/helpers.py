@@ -261,3 +261,11 @@ def metric_value(text: str, name: str, **labels: str) -> float | None:
 
 def utc(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=dt.UTC)  # type: ignore[misc]
+
+
+def ticket_in(**changes: Any) -> dict[str, Any]:
+    """A ticket as intake's use case receives it (loaded through the API schema)."""
+    from services.intake.schemas import TicketCreate
+
+    loaded: dict[str, Any] = TicketCreate().load(ticket_body(**changes))
+    return loaded

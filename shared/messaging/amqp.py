@@ -13,7 +13,8 @@ BLOCKED_CONNECTION_TIMEOUT = 60
 def connection_parameters(amqp_url: str, name: str) -> pika.URLParameters:
     """Heartbeats, a blocked-connection timeout and a connection name visible in the broker."""
     params = pika.URLParameters(amqp_url)
-    params.heartbeat = HEARTBEAT_SECONDS
+    if "heartbeat=" not in amqp_url:  # the URL may set its own (?heartbeat=N)
+        params.heartbeat = HEARTBEAT_SECONDS
     params.blocked_connection_timeout = BLOCKED_CONNECTION_TIMEOUT
     params.connection_attempts = 1
     params.socket_timeout = 5

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pika
@@ -36,10 +37,12 @@ from shared.messaging.topology import (
     queue_name,
     retry_queue,
 )
+from shared.metrics import DEAD_LETTERS
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS_HEADER = "x-aftercare-attempts"
+PARKED_CHECK_SECONDS = 10.0
 ERROR_HEADER = "x-aftercare-error"
 
 
@@ -97,6 +100,10 @@ class RabbitConsumer:
         self.service = processor.service
         self.connected = threading.Event()
         self._pending: list[tuple[Any, pika.BasicProperties, bytes]] = []
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"{self.service}-apply"
+        )
+        self._parked_checked_at = 0.0
 
     def run(self, stop: threading.Event) -> None:
         """Consume until ``stop`` is set, reconnecting after broker loss."""
@@ -133,6 +140,7 @@ class RabbitConsumer:
             backoff.reset()
             log.info("consumer connected", extra={"service": self.service})
             while not stop.is_set():
+                self._report_parked(channel)
                 batch = self._collect(connection)
                 if batch:
                     self._handle(connection, channel, batch, stop)
@@ -172,7 +180,7 @@ class RabbitConsumer:
         db_backoff = Backoff(base=0.5, cap=30.0)
         while True:
             try:
-                settled = self.processor.process(messages)
+                settled = self._process_keeping_heartbeats(connection, messages)
                 break
             except DatabaseUnavailable as exc:
                 delay = db_backoff.next()
@@ -187,6 +195,23 @@ class RabbitConsumer:
                     return
         crash_point("consumer.after_commit")  # applied and committed, not yet acked
         self._settle(channel, settled)
+
+    def _process_keeping_heartbeats(
+        self, connection: pika.BlockingConnection, messages: list[Incoming]
+    ) -> list[Settled]:
+        """Apply the batch in a helper thread while this thread keeps the connection alive,
+        so a handler slower than the heartbeat does not get the connection dropped."""
+        future = self._executor.submit(self.processor.process, messages)
+        while not future.done():
+            connection.process_data_events(time_limit=0.1)
+        return future.result()
+
+    def _report_parked(self, channel: BlockingChannel) -> None:
+        if time.monotonic() - self._parked_checked_at < PARKED_CHECK_SECONDS:
+            return
+        self._parked_checked_at = time.monotonic()
+        frame = channel.queue_declare(dead_letter_queue(self.service), passive=True)
+        DEAD_LETTERS.labels(self.service).set(frame.method.message_count)
 
     def _settle(self, channel: BlockingChannel, settled: list[Settled]) -> None:
         for item in settled:

@@ -25,7 +25,7 @@ from shared.clock import Clock
 from shared.db import Database, InboxMessage, UnitOfWork
 from shared.events import Event, EventCatalog, EventContractError, Subscriptions
 from shared.faults import crash_point
-from shared.metrics import CONSUMER_LAG, EVENTS_HANDLED, HANDLER_DURATION
+from shared.metrics import CONSUMER_DB_ERRORS, CONSUMER_LAG, EVENTS_HANDLED, HANDLER_DURATION
 from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,7 @@ class EventProcessor:
                 log.info("batch conflict, applying one by one", extra={"service": self.service})
                 settled = [s for m in messages for s in self._apply([m])]
         except INFRASTRUCTURE_ERRORS as exc:
+            CONSUMER_DB_ERRORS.labels(self.service).inc()
             raise DatabaseUnavailable(str(exc)) from exc
         HANDLER_DURATION.labels(self.service).observe(time.perf_counter() - started)
         now = self.clock.now()

@@ -181,7 +181,8 @@ class RabbitRelay:
         self._schedule(0)
 
     def _on_channel_closed(self, _channel: Any, reason: Exception) -> None:
-        log.error("relay channel closed: %s", reason, extra={"service": self.service})
+        if not self._stop.is_set():
+            log.error("relay channel closed: %s", reason, extra={"service": self.service})
         if self._connection is not None and self._connection.is_open:
             self._connection.close()
 

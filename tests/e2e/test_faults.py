@@ -19,7 +19,7 @@ from shared.config import Settings
 from shared.db import InboxMessage, OutboxMessage
 from shared.service import Runtime
 from tests.e2e.conftest import Network
-from tests.helpers import ticket_body, wait_until
+from tests.helpers import ticket_in, wait_until
 
 AGENT = Principal(sub="agent", roles=frozenset({"agent"}))
 
@@ -29,10 +29,8 @@ def commit_tickets(network: Network, count: int) -> set[str]:
         INTAKE, Settings.from_env("intake").with_overrides(database_url=network.database("intake"))
     )
     for _ in range(count):
-        body = ticket_body()
-        body["product"].pop("purchase_date")
         with rt.unit_of_work() as uow:
-            register_ticket(uow, ticket_in={**body, "priority": "normal"}, by=AGENT)
+            register_ticket(uow, ticket_in=ticket_in(), by=AGENT)
     with rt.db.session() as session:
         ids = set(session.scalars(select(OutboxMessage.event_id)))
     rt.db.dispose()

@@ -6,6 +6,7 @@ between a redelivery and a double count. A module-level switch makes it fail on 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,8 @@ SUBSCRIPTIONS = Subscriptions("probe")
 class Switches:
     failing_markers: set[str] = field(default_factory=set)
     calls: dict[str, int] = field(default_factory=dict)
+    # Markers whose handler takes this many seconds (simulated slow work, not a wait).
+    slow_markers: dict[str, float] = field(default_factory=dict)
 
 
 SWITCHES = Switches()
@@ -58,6 +61,8 @@ SWITCHES = Switches()
 def on_happened(delivery: Delivery, uow: UnitOfWork) -> None:
     marker = delivery.payload["marker"]
     SWITCHES.calls[marker] = SWITCHES.calls.get(marker, 0) + 1
+    if marker in SWITCHES.slow_markers:
+        time.sleep(SWITCHES.slow_markers[marker])
     if marker in SWITCHES.failing_markers:
         raise RuntimeError(f"probe handler told to fail for {marker}")
     increment(uow.session, Effect.__table__, {"marker": marker}, {"applied": 1})

@@ -25,7 +25,7 @@ from tests.helpers import (
     migrated_runtime,
     rabbitmqctl,
     settings_for,
-    ticket_body,
+    ticket_in,
     wait_until,
 )
 
@@ -62,12 +62,11 @@ def test_broker_restart_mid_stream_loses_and_doubles_nothing(
     kpi_worker = start_rabbit_worker(kpi)
     wait_until(lambda: kpi_worker.consumer.connected.is_set(), what="kpi consumer")
     intake_worker = start_rabbit_worker(intake)
-    body = ticket_body()
 
     def stream() -> None:
         for _ in range(TOTAL):
             with intake.unit_of_work() as uow:
-                register_ticket(uow, ticket_in={**body, "priority": "normal"}, by=AGENT)
+                register_ticket(uow, ticket_in=ticket_in(), by=AGENT)
 
     producer = threading.Thread(target=stream)
     producer.start()
