@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
     from shared.auth import mint_token
     from shared.runner import ensure_jwt_secret
 
-    ensure_jwt_secret(Path("var"))
+    ensure_jwt_secret(Path(os.environ.get("AFTERCARE_VAR_DIR", "var")))
     settings = Settings.from_env("intake")
     if not settings.jwt_secret:
         print(
