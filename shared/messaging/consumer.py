@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -218,11 +219,15 @@ class RabbitConsumer:
             _method, props = item.message.handle
             if item.outcome is Outcome.RETRY:
                 level = item.message.attempts + 1
+                properties = republish_properties(props, attempts=level, error=item.error)
+                # Jitter below the delay queue's TTL, so retries of a burst spread out.
+                delay_ms = self.topology.retry_delays_seconds[level - 1] * 1000
+                properties.expiration = str(int(delay_ms * random.uniform(0.8, 1.0)))
                 channel.basic_publish(
                     exchange="",
                     routing_key=retry_queue(self.service, level),
                     body=item.message.body,
-                    properties=republish_properties(props, attempts=level, error=item.error),
+                    properties=properties,
                     mandatory=True,
                 )
             elif item.outcome is Outcome.PARK:

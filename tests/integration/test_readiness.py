@@ -1,0 +1,66 @@
+"""Readiness reports a broker or database outage; requests during a database outage get a
+503 problem, never a 500; the API keeps accepting writes while the broker is away."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from services.intake import SERVICE as INTAKE
+from shared.migrations import upgrade
+from shared.web import build_app
+from tests.helpers import POSTGRES_URL, auth, free_port, settings_for, ticket_body
+
+
+def _allow_connections(database_url: str, allowed: bool) -> None:
+    name = make_url(database_url).database
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {allowed}'))
+        if not allowed:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+                ),
+                {"n": name},
+            )
+    admin.dispose()
+
+
+def test_readiness_reports_an_unreachable_broker_while_writes_go_on(sqlite_url: str) -> None:
+    upgrade(INTAKE, sqlite_url)
+    dead_broker = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
+    app = build_app(INTAKE, settings_for(INTAKE, sqlite_url, dead_broker))
+    client = app.test_client()
+
+    ready = client.get("/readyz")
+    created = client.post("/tickets", json=ticket_body(), headers=auth("agent"))
+
+    assert ready.status_code == 503
+    assert ready.get_json()["checks"] == {"database": "ok", "broker": "failing"}
+    assert created.status_code == 201  # the outbox holds the event until the broker is back
+    assert client.get("/healthz").status_code == 200
+
+
+def test_database_outage_gives_503_problems_and_unready(postgres_url: str, amqp_url: str) -> None:
+    upgrade(INTAKE, postgres_url)
+    app = build_app(INTAKE, settings_for(INTAKE, postgres_url, amqp_url))
+    client = app.test_client()
+    assert client.get("/readyz").status_code == 200
+    _allow_connections(postgres_url, False)
+    try:
+        ready = client.get("/readyz")
+        created = client.post("/tickets", json=ticket_body(), headers=auth("agent"))
+        listed = client.get("/tickets", headers=auth("agent"))
+    finally:
+        _allow_connections(postgres_url, True)
+
+    assert ready.status_code == 503
+    assert ready.get_json()["checks"]["database"].startswith("failing")
+    for response in (created, listed):
+        assert response.status_code == 503
+        assert response.content_type == "application/problem+json"
+        assert response.headers["Retry-After"] == "5"
+    assert client.get("/readyz").status_code == 200
+    assert client.post("/tickets", json=ticket_body(), headers=auth("agent")).status_code == 201
+    app.extensions["aftercare"].db.dispose()
