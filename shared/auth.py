@@ -67,7 +67,9 @@ class TokenVerifier:
             raise Unauthorized("token expired") from exc
         except jwt.InvalidTokenError as exc:
             raise Unauthorized(f"invalid token: {exc}") from exc
-        roles = claims.get("roles") or []
+        if not isinstance(claims["sub"], str) or not claims["sub"].strip():
+            raise Unauthorized("invalid token: sub must be a non-empty string")
+        roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthorized("invalid token: roles must be a list of strings")
         region = claims.get("region")

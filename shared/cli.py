@@ -16,18 +16,24 @@ from shared.config import Settings
 from shared.service import SERVICE_NAMES, all_definitions, load_definition
 
 
-def topologies() -> list[Any]:
+def topologies(*, from_env: bool = True) -> list[Any]:
+    """Every consumer's topology; retry delays from the environment, or the defaults (the
+    shipped definitions must not depend on the shell that generated them)."""
     from shared.messaging.topology import ConsumerTopology
 
     result = []
     for definition in all_definitions():
         if definition.subscriptions:
-            settings = Settings.from_env(definition.name)
+            delays = (
+                Settings.from_env(definition.name).retry_delays_seconds
+                if from_env
+                else Settings.retry_delays_seconds
+            )
             result.append(
                 ConsumerTopology(
                     consumer=definition.name,
                     binding_keys=tuple(definition.subscriptions.binding_keys()),
-                    retry_delays_seconds=settings.retry_delays_seconds,
+                    retry_delays_seconds=delays,
                 )
             )
     return result
@@ -47,7 +53,7 @@ def declare_topology(amqp_url: str) -> None:
 def rabbitmq_definitions() -> dict[str, Any]:
     from shared.messaging.topology import definitions
 
-    return definitions(topologies(), producers=list(SERVICE_NAMES))
+    return definitions(topologies(from_env=False), producers=list(SERVICE_NAMES))
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:

@@ -43,7 +43,7 @@ class Forbidden(ServiceError):
     status, slug = 403, "forbidden"
 
 
-def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+def flatten_errors(messages: Any, prefix: str = "", *, top: bool = True) -> dict[str, list[str]]:
     """marshmallow/webargs messages → ``{"field.sub": ["message", ...]}``.
 
     The webargs location level (``json``, ``query``...) is dropped: the field name is what
@@ -53,17 +53,16 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(messages, Mapping):
         for key, value in messages.items():
             name = str(key)
-            if (
-                not prefix and name in {"json", "query", "form", "headers", "path", "files"}
-            ) or name == "_schema":
+            location = top and name in {"json", "query", "form", "headers", "path", "files"}
+            if location or name == "_schema":
                 name = ""
             path = ".".join(p for p in (prefix, name) if p)
-            for k, v in flatten_errors(value, path).items():
+            for k, v in flatten_errors(value, path, top=False).items():
                 flat.setdefault(k, []).extend(v)
     elif isinstance(messages, list | tuple):
         for item in messages:
             if isinstance(item, Mapping | list | tuple):
-                for k, v in flatten_errors(item, prefix).items():
+                for k, v in flatten_errors(item, prefix, top=False).items():
                     flat.setdefault(k, []).extend(v)
             else:
                 flat.setdefault(prefix or "body", []).append(str(item))

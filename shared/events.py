@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from marshmallow import fields, validate
 
 from shared.clock import rfc3339
 
-EVENT_TYPE_PATTERN = r"^[a-z_]+(\.[a-z_]+)+$"
+EVENT_TYPE_PATTERN = r"^[a-z_]+(\.[a-z_]+)+\Z"
+# A region is one routing-key word: no dots, no wildcards.
+REGION_PATTERN = r"^[a-z0-9_-]+\Z"
 
 
 class EventContractError(ValueError):
@@ -42,7 +45,9 @@ class EnvelopeSchema(ma.Schema):
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     occurred_at = fields.AwareDateTime(required=True, format="iso")
     producer = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    region = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    region = fields.String(
+        required=True, validate=[validate.Length(max=50), validate.Regexp(REGION_PATTERN)]
+    )
     correlation_id = fields.String(required=True, allow_none=True)
     causation_id = fields.String(required=True, allow_none=True)
     aggregate_id = fields.String(load_default=None, allow_none=True)
@@ -177,8 +182,18 @@ class EventCatalog:
         decl = self.latest(type_) if version is None else self._declarations.get((type_, version))
         if decl is None:
             raise EventContractError(f"{self.producer} does not publish {type_} v{version}")
+        if not re.match(REGION_PATTERN, region):
+            raise EventContractError(f"region {region!r} is not one routing-key word")
         schema = decl.schema()
-        payload = schema.dump(data)
+        stray = set(data) - set(schema.fields)
+        if stray:
+            raise EventContractError(f"{type_} v{decl.version} has no fields {sorted(stray)}")
+        try:
+            payload = schema.dump(data)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise EventContractError(
+                f"{type_} v{decl.version} payload not dumpable: {exc}"
+            ) from exc
         errors = schema.validate(payload)
         if errors:
             raise EventContractError(f"{type_} v{decl.version} payload invalid", errors)

@@ -50,6 +50,22 @@ def drop_pg_database(url: str) -> None:
     admin.dispose()
 
 
+def allow_connections(database_url: str, allowed: bool) -> None:
+    """Take a PostgreSQL database away (and drop its sessions) or give it back."""
+    name = make_url(database_url).database
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {allowed}'))
+        if not allowed:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+                ),
+                {"n": name},
+            )
+    admin.dispose()
+
+
 def wait_until(
     predicate: Callable[[], T], *, timeout: float = 10.0, interval: float = 0.05, what: str = ""
 ) -> T:

@@ -32,9 +32,11 @@ from shared.messaging.processing import (
     Settled,
 )
 from shared.messaging.topology import (
+    EXCHANGE,
     ConsumerTopology,
     dead_letter_queue,
     declare,
+    declare_queues,
     queue_name,
     retry_queue,
 )
@@ -126,9 +128,7 @@ class RabbitConsumer:
     def _consume(self, stop: threading.Event, backoff: Backoff) -> None:
         connection = pika.BlockingConnection(self.params)
         try:
-            channel = connection.channel()
-            if self.declare_topology:
-                declare(channel, [self.topology])
+            channel = self._declared_channel(connection)
             channel.confirm_delivery()
             channel.basic_qos(prefetch_count=self.prefetch)
             channel.basic_consume(
@@ -149,6 +149,22 @@ class RabbitConsumer:
             if connection.is_open:
                 with contextlib.suppress(Exception):
                     connection.close()
+
+    def _declared_channel(self, connection: pika.BlockingConnection) -> BlockingChannel:
+        """A channel on which this consumer's queues exist. The exchange is only checked
+        (passively) when it exists, so a production user needs no configure right on it."""
+        channel = connection.channel()
+        if not self.declare_topology:
+            return channel
+        try:
+            channel.exchange_declare(EXCHANGE, passive=True)
+        except ChannelClosedByBroker as exc:
+            if exc.reply_code != 404:
+                raise
+            channel = connection.channel()
+            declare(channel, [])  # a fresh local broker: create the exchange
+        declare_queues(channel, [self.topology])
+        return channel
 
     def _collect(
         self, connection: pika.BlockingConnection

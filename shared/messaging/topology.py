@@ -3,6 +3,7 @@ RabbitMQ definitions for production."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,12 @@ class ConsumerTopology:
 def declare(channel: Any, consumers: Iterable[ConsumerTopology]) -> None:
     """Declare the exchange and every consumer's queues and bindings (idempotent)."""
     channel.exchange_declare(exchange=EXCHANGE, exchange_type="topic", durable=True)
+    declare_queues(channel, consumers)
+
+
+def declare_queues(channel: Any, consumers: Iterable[ConsumerTopology]) -> None:
+    """Declare consumers' queues and bindings; the exchange must exist (production users may
+    configure only their own queues: the exchange comes from the broker definitions)."""
     for topo in consumers:
         for name, arguments in topo.queues():
             channel.queue_declare(queue=name, durable=True, arguments=arguments)
@@ -115,14 +122,15 @@ def definitions(
             }
         )
         own = rf"^{svc}\.events(\..*)?$"
+        exchange = re.escape(EXCHANGE)
         permissions.append(
             {
                 "user": svc,
                 "vhost": vhost,
                 # publish events; move its own messages to its retry and parking queues
                 "configure": own,
-                "write": rf"^({EXCHANGE}|amq\.default|{svc}\.events(\..*)?)$",
-                "read": rf"^({EXCHANGE}|{svc}\.events(\..*)?)$",
+                "write": rf"^({exchange}|amq\.default|{svc}\.events(\..*)?)$",
+                "read": rf"^({exchange}|{svc}\.events(\..*)?)$",
             }
         )
     return {

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from services.intake import SERVICE as INTAKE
 from services.intake.services import register_ticket
@@ -15,7 +13,7 @@ from shared.db import InboxMessage, OutboxMessage
 from shared.service import Runtime
 from shared.worker import start_rabbit_worker
 from tests.helpers import (
-    POSTGRES_URL,
+    allow_connections,
     amqp_channel,
     migrated_runtime,
     queue_depth,
@@ -27,21 +25,6 @@ from tests.integration import probe
 from tests.integration.probe import PROBE, SWITCHES, effects, emit
 
 AGENT = Principal(sub="agent", roles=frozenset({"agent"}))
-
-
-def _set_connections_allowed(database_url: str, allowed: bool) -> None:
-    name = make_url(database_url).database
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {allowed}'))
-        if not allowed:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                ),
-                {"n": name},
-            )
-    admin.dispose()
 
 
 def _applied(rt: Runtime) -> int:
@@ -63,7 +46,7 @@ def test_consumer_database_down_backs_off_parks_nothing_and_drains(
     intake_worker = start_rabbit_worker(intake)
     errors_before = _db_errors()
     try:
-        _set_connections_allowed(postgres_url, False)
+        allow_connections(postgres_url, False)
         try:
             for _ in range(60):
                 with intake.unit_of_work() as uow:
@@ -76,7 +59,7 @@ def test_consumer_database_down_backs_off_parks_nothing_and_drains(
                 what="kpi consumer hit the outage and retried",
             )
         finally:
-            _set_connections_allowed(postgres_url, True)
+            allow_connections(postgres_url, True)
         wait_until(
             lambda: _applied(kpi) == 60,
             timeout=60,

@@ -3,28 +3,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-
 from services.intake import SERVICE as INTAKE
 from shared.migrations import upgrade
 from shared.web import build_app
-from tests.helpers import POSTGRES_URL, auth, free_port, settings_for, ticket_body
-
-
-def _allow_connections(database_url: str, allowed: bool) -> None:
-    name = make_url(database_url).database
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {allowed}'))
-        if not allowed:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                ),
-                {"n": name},
-            )
-    admin.dispose()
+from tests.helpers import (
+    allow_connections,
+    auth,
+    free_port,
+    settings_for,
+    ticket_body,
+)
 
 
 def test_readiness_reports_an_unreachable_broker_while_writes_go_on(sqlite_url: str) -> None:
@@ -47,13 +35,13 @@ def test_database_outage_gives_503_problems_and_unready(postgres_url: str, amqp_
     app = build_app(INTAKE, settings_for(INTAKE, postgres_url, amqp_url))
     client = app.test_client()
     assert client.get("/readyz").status_code == 200
-    _allow_connections(postgres_url, False)
+    allow_connections(postgres_url, False)
     try:
         ready = client.get("/readyz")
         created = client.post("/tickets", json=ticket_body(), headers=auth("agent"))
         listed = client.get("/tickets", headers=auth("agent"))
     finally:
-        _allow_connections(postgres_url, True)
+        allow_connections(postgres_url, True)
 
     assert ready.status_code == 503
     assert ready.get_json()["checks"]["database"].startswith("failing")

@@ -12,7 +12,6 @@ import pytest
 from marshmallow import fields, validate
 
 from shared.events import (
-    Delivery,
     Event,
     EventCatalog,
     EventContractError,
@@ -46,16 +45,18 @@ def envelope(**changes: Any) -> dict[str, Any]:
 
 # -- envelope ----------------------------------------------------------------------------
 def test_envelope_round_trips_through_json() -> None:
+    plus8 = dt.timezone(dt.timedelta(hours=8))
+    data = {"count": 3, "nested": {"a": [1, 2]}}
     event = Event(
-        type="thing.done",
-        version=2,
-        region="east",
-        producer="things",
-        data={"count": 3, "nested": {"a": [1, 2]}},
-        id=EVENT_ID,
-        occurred_at=dt.datetime(2026, 3, 4, 13, 6, 7, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-        correlation_id="corr-1",
-        causation_id="cause-1",
+        "thing.done",
+        2,
+        "east",
+        "things",
+        data,
+        EVENT_ID,
+        occurred_at=AT.replace(tzinfo=plus8),
+        correlation_id="c",
+        causation_id="d",
         aggregate_id="agg-1",
         sequence=7,
     )
@@ -67,7 +68,7 @@ def test_envelope_round_trips_through_json() -> None:
     assert back.routing_key == "thing.done.east"
     raw = json.loads(text)
     assert raw["id"] == "0b6f3c1e-5d7a-4c2b-9e1f-3a4b5c6d7e8f"
-    assert raw["occurred_at"] == "2026-03-04T05:06:07.000000Z"  # converted to UTC, with Z
+    assert raw["occurred_at"] == "2026-03-03T21:06:07.890123Z"  # converted to UTC, with Z
     assert set(raw) == set(ENVELOPE_KEYS.split())
 
 
@@ -134,8 +135,8 @@ class ThingDoneV2(ThingDoneV1):
     done_at = fields.AwareDateTime(required=True, format="iso")
 
 
-SAMPLE_V1 = {"thing_id": "6f1c1a52-8c8e-4b5e-9a8e-2f7f1b3d9c10", "count": 1}
-SAMPLE_V2 = {**SAMPLE_V1, "done_at": "2026-01-01T00:00:00+00:00"}
+SAMPLE_V1: dict[str, Any] = {"thing_id": "6f1c1a52-8c8e-4b5e-9a8e-2f7f1b3d9c10", "count": 1}
+SAMPLE_V2: dict[str, Any] = {**SAMPLE_V1, "done_at": "2026-01-01T00:00:00+00:00"}
 
 
 def catalog() -> EventCatalog:
@@ -227,21 +228,10 @@ def _event(type_: str = "thing.done", version: int = 1, **data: Any) -> Event:
 
 def subscriptions(*, catch_all: bool = False) -> tuple[Subscriptions, list[str]]:
     subs, seen = Subscriptions("reader"), []
-
-    @subs.on("thing.done", versions=(1, 2), schema=ThingIn)
-    def on_done(delivery: Delivery, _uow: object) -> None:
-        seen.append("done")
-
-    @subs.on("other.thing", schema=ThingIn)
-    def on_other(delivery: Delivery, _uow: object) -> None:
-        seen.append("other")
-
+    subs.on("thing.done", versions=(1, 2), schema=ThingIn)(lambda d, u: seen.append("done"))
+    subs.on("other.thing", schema=ThingIn)(lambda d, u: seen.append("other"))
     if catch_all:
-
-        @subs.on_any
-        def on_any(delivery: Delivery, _uow: object) -> None:
-            seen.append("any")
-
+        subs.on_any(lambda d, u: seen.append("any"))
     return subs, seen
 
 
