@@ -17,6 +17,7 @@ SERVICE_PORTS = {
     "billing": 8006,
     "kpi": 8007,
 }
+DEFAULT_AMQP = "amqp://guest:guest@localhost:5672/"
 # Each worker (relay + consumer) exposes its own /metrics on the web port + 1000.
 WORKER_METRICS_OFFSET = 1000
 
@@ -42,8 +43,8 @@ class Settings:
     """Everything a service process needs to know about its surroundings."""
 
     service: str
-    database_url: str
-    amqp_url: str = "amqp://guest:guest@localhost:5672/"
+    database_url: str = field(repr=False)  # URLs may carry passwords: kept out of logs
+    amqp_url: str = field(default=DEFAULT_AMQP, repr=False)
     transport: str = "auto"  # auto | rabbitmq | inprocess
     regions: tuple[str, ...] = DEFAULT_REGIONS
     jwt_secret: str | None = field(default=None, repr=False)
@@ -83,9 +84,12 @@ class Settings:
         retry = _env("AFTERCARE_RETRY_DELAYS")
         return cls(
             service=service,
-            database_url=_env(f"AFTERCARE_{service.upper()}_DATABASE_URL", default_db)
+            database_url=_read_secret(
+                f"AFTERCARE_{service.upper()}_DATABASE_URL",
+                f"AFTERCARE_{service.upper()}_DATABASE_URL_FILE",
+            )
             or default_db,
-            amqp_url=_env("AFTERCARE_AMQP_URL", cls.amqp_url) or cls.amqp_url,
+            amqp_url=_read_secret("AFTERCARE_AMQP_URL", "AFTERCARE_AMQP_URL_FILE") or DEFAULT_AMQP,
             transport=_env("AFTERCARE_TRANSPORT", "auto") or "auto",
             regions=tuple(r.strip() for r in regions.split(",") if r.strip())
             if regions

@@ -77,7 +77,9 @@ def settle_batch(
         )
 
 
-def message_properties(row: OutboxMessage, service: str) -> pika.BasicProperties:
+def message_properties(
+    row: OutboxMessage, service: str, user_id: str | None = None
+) -> pika.BasicProperties:
     """Persistent, identified, typed: what a consumer and an operator need to see."""
     envelope = json.loads(row.body)
     return pika.BasicProperties(
@@ -86,6 +88,7 @@ def message_properties(row: OutboxMessage, service: str) -> pika.BasicProperties
         message_id=row.event_id,
         type=row.type,
         app_id=service,
+        user_id=user_id,  # the broker checks it is the publishing connection's user
         correlation_id=envelope.get("correlation_id"),
         timestamp=int(row.created_at.timestamp()),
         headers={"version": row.version},
@@ -131,6 +134,7 @@ class RabbitRelay:
         self._next_tag = 0
         self._last_prune = 0.0
         self._backoff = Backoff()
+        self._user_id = getattr(getattr(params, "credentials", None), "username", None)
 
     # -- lifecycle -------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
@@ -229,7 +233,7 @@ class RabbitRelay:
                 exchange=EXCHANGE,
                 routing_key=row.routing_key,
                 body=row.body.encode(),
-                properties=message_properties(row, self.service),
+                properties=message_properties(row, self.service, self._user_id),
                 mandatory=True,
             )
             self._next_tag += 1
