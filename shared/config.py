@@ -60,6 +60,8 @@ class Settings:
     retry_delays_seconds: tuple[float, ...] = (1.0, 5.0, 25.0)
     port: int = 0
     log_level: str = "INFO"
+    calendars_file: str | None = None
+    # Service-specific options set in code (tests); see ``option``.
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -70,6 +72,13 @@ class Settings:
     @property
     def worker_metrics_port(self) -> int:
         return self.port + WORKER_METRICS_OFFSET if self.port else 0
+
+    def option(self, name: str, default: str) -> str:
+        """A service-specific option: ``extra[name]``, else the variable
+        ``AFTERCARE_<SERVICE>_<NAME>``, else ``default``."""
+        if name in self.extra:
+            return str(self.extra[name])
+        return _env(f"AFTERCARE_{self.service.upper()}_{name.upper()}", default) or default
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some values replaced (tests, embedded runs)."""
@@ -109,4 +118,5 @@ class Settings:
                 _env(f"AFTERCARE_{service.upper()}_PORT", str(SERVICE_PORTS.get(service, 0))) or 0
             ),
             log_level=_env("AFTERCARE_LOG_LEVEL", "INFO") or "INFO",
+            calendars_file=_env("AFTERCARE_CALENDARS_FILE"),
         )

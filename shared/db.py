@@ -32,7 +32,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
+    from shared.calendar import CalendarBook
     from shared.clock import Clock
+    from shared.config import Settings
     from shared.outbox import Outbox
 
 NAMING_CONVENTION = {
@@ -188,7 +190,8 @@ class Database:
 
 
 class UnitOfWork:
-    """A transaction's session, its outbox and the clock: what every use case is given.
+    """A transaction's session, its outbox, the clock, the service's settings and business
+    calendars: what every use case is given.
 
     Use cases call ``commit()`` when their change is complete. In an event handler the
     consumer owns the transaction (the inbox row and a batch of events commit together),
@@ -196,11 +199,20 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, session: Session, outbox: Outbox, clock: Clock, *, deferred_commit: bool = False
+        self,
+        session: Session,
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        deferred_commit: bool = False,
+        settings: Settings | None = None,
+        calendars: CalendarBook | None = None,
     ) -> None:
         self.session = session
         self.outbox = outbox
         self.clock = clock
+        self.settings = settings
+        self.calendars = calendars
         self._deferred = deferred_commit
         # Rows that must commit with the change (e.g. a pending Idempotency-Key).
         self.before_commit: list[Callable[[], None]] = []

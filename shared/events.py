@@ -55,6 +55,9 @@ class EnvelopeSchema(ma.Schema):
     data = fields.Dict(required=True)
 
 
+_ENVELOPE = EnvelopeSchema()  # load() keeps no state between calls: one instance serves all
+
+
 @dataclass(frozen=True)
 class Event:
     """An event as it travels: the envelope with its payload."""
@@ -104,7 +107,7 @@ class Event:
         if not isinstance(raw, dict):
             raise EventContractError("envelope is not a JSON object")
         try:
-            loaded = EnvelopeSchema().load(raw)
+            loaded = _ENVELOPE.load(raw)
         except ma.ValidationError as exc:
             raise EventContractError("invalid envelope", exc.normalized_messages()) from exc
         return cls(**loaded)

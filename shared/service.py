@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from shared.outbox import Outbox
 if TYPE_CHECKING:
     from flask_smorest import Blueprint
     from prometheus_client.registry import Collector
+
+    from shared.calendar import CalendarBook
 
 SERVICE_NAMES = ("intake", "dispatch", "maintenance", "returns", "complaints", "billing", "kpi")
 
@@ -77,6 +80,13 @@ class Runtime:
     def name(self) -> str:
         return self.definition.name
 
+    @functools.cached_property
+    def calendars(self) -> CalendarBook:
+        """The regions' business calendars (AFTERCARE_CALENDARS_FILE, or the shipped ones)."""
+        from shared.calendar import load_calendars
+
+        return load_calendars(self.settings.calendars_file, self.settings.regions)
+
     @contextmanager
     def unit_of_work(
         self, *, correlation_id: str | None = None, causation_id: str | None = None
@@ -89,4 +99,6 @@ class Runtime:
                 correlation_id=correlation_id,
                 causation_id=causation_id,
             )
-            yield UnitOfWork(session, outbox, self.clock)
+            yield UnitOfWork(
+                session, outbox, self.clock, settings=self.settings, calendars=self.calendars
+            )

@@ -44,6 +44,8 @@ def event_processor(rt: Runtime) -> EventProcessor:
         db=rt.db,
         clock=rt.clock,
         max_retries=len(rt.settings.retry_delays_seconds),
+        settings=rt.settings,
+        calendars=rt.calendars,
     )
 
 

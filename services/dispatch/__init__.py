@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.dispatch.events import PUBLISHES
 from shared.db import service_metadata
-from shared.events import EventCatalog, Subscriptions
+from shared.events import Subscriptions
 from shared.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
     name="dispatch",
     title="Aftercare dispatch",
     metadata=service_metadata(),
-    catalog=EventCatalog("dispatch"),
+    catalog=PUBLISHES,
     subscriptions=Subscriptions("dispatch"),
     package_dir=Path(__file__).parent,
 )

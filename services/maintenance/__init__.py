@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.maintenance.events import PUBLISHES
 from shared.db import service_metadata
-from shared.events import EventCatalog, Subscriptions
+from shared.events import Subscriptions
 from shared.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
     name="maintenance",
     title="Aftercare maintenance",
     metadata=service_metadata(),
-    catalog=EventCatalog("maintenance"),
+    catalog=PUBLISHES,
     subscriptions=Subscriptions("maintenance"),
     package_dir=Path(__file__).parent,
 )

@@ -79,6 +79,11 @@ def republish_properties(
     )
 
 
+def _wake(connection: pika.BlockingConnection) -> None:
+    with contextlib.suppress(Exception):  # the connection may have closed meanwhile
+        connection.add_callback_threadsafe(lambda: None)
+
+
 class RabbitConsumer:
     """Consumes ``<service>.events`` with an explicit prefetch and batched commits."""
 
@@ -219,6 +224,8 @@ class RabbitConsumer:
         """Apply the batch in a helper thread while this thread keeps the connection alive,
         so a handler slower than the heartbeat does not get the connection dropped."""
         future = self._executor.submit(self.processor.process, messages)
+        # Wake this thread the moment the batch is done instead of at the next poll.
+        future.add_done_callback(lambda _f: _wake(connection))
         while not future.done():
             connection.process_data_events(time_limit=0.1)
         return future.result()

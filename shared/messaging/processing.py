@@ -15,18 +15,22 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.clock import Clock
+from shared.config import Settings
 from shared.db import Database, InboxMessage, UnitOfWork
 from shared.events import Event, EventCatalog, EventContractError, Subscriptions
 from shared.faults import crash_point
 from shared.metrics import CONSUMER_DB_ERRORS, CONSUMER_LAG, EVENTS_HANDLED, HANDLER_DURATION
 from shared.outbox import Outbox
+
+if TYPE_CHECKING:
+    from shared.calendar import CalendarBook
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,14 @@ class Settled:
     occurred_at: dt.datetime | None = None
 
 
+class _HandlerFailed(Exception):
+    """A handler raised: the batch is rolled back and redone without that message."""
+
+    def __init__(self, settled: Settled) -> None:
+        super().__init__(settled.error)
+        self.settled = settled
+
+
 class DatabaseUnavailable(RuntimeError):
     """The consumer's database failed: hold the batch unacked, back off, try again."""
 
@@ -75,7 +87,11 @@ class EventProcessor:
         db: Database,
         clock: Clock,
         max_retries: int,
+        settings: Settings | None = None,
+        calendars: CalendarBook | None = None,
     ) -> None:
+        self.settings = settings
+        self.calendars = calendars
         self.service = service
         self.subscriptions = subscriptions
         self.catalog = catalog
@@ -113,12 +129,37 @@ class EventProcessor:
                 parsed.append((message, Event.from_json(message.body), None))
             except EventContractError as exc:
                 parsed.append((message, None, _describe(exc)))
+        ids = [str(e.id) for _, e, _ in parsed if e is not None]
+        failed: dict[int, Settled] = {}
         with self.db.session() as session:
-            ids = [str(e.id) for _, e, _ in parsed if e is not None]
-            seen = self._already_applied(session, ids)
-            settled = [self._apply_one(session, m, e, err, seen) for m, e, err in parsed]
+            while (settled := self._apply_all(session, parsed, ids, failed)) is None:
+                # A handler failed: its message goes for retry (its handler ran once for
+                # this attempt); the rest of the batch is rolled back and run again.
+                session.rollback()
             crash_point("consumer.before_commit")
             session.commit()
+        return settled
+
+    def _apply_all(
+        self,
+        session: Session,
+        parsed: list[tuple[Incoming, Event | None, str | None]],
+        ids: list[str],
+        failed: dict[int, Settled],
+    ) -> list[Settled] | None:
+        """Apply every message not already failed; None (and the failure recorded in
+        ``failed``) when a handler raises."""
+        seen = self._already_applied(session, ids)
+        settled = []
+        for index, (message, event, error) in enumerate(parsed):
+            if index in failed:
+                settled.append(failed[index])
+                continue
+            try:
+                settled.append(self._apply_one(session, message, event, error, seen))
+            except _HandlerFailed as failure:
+                failed[index] = failure.settled
+                return None
         return settled
 
     def _already_applied(self, session: Session, ids: list[str]) -> set[str]:
@@ -147,7 +188,6 @@ class EventProcessor:
             calls = self.subscriptions.resolve(event)
         except EventContractError as exc:
             return Settled(message, Outcome.PARK, event.type, _describe(exc))
-        savepoint = session.begin_nested()
         try:
             outbox = Outbox(
                 session,
@@ -155,7 +195,14 @@ class EventProcessor:
                 correlation_id=event.correlation_id or str(event.id),
                 causation_id=str(event.id),
             )
-            uow = UnitOfWork(session, outbox, self.clock, deferred_commit=True)
+            uow = UnitOfWork(
+                session,
+                outbox,
+                self.clock,
+                deferred_commit=True,
+                settings=self.settings,
+                calendars=self.calendars,
+            )
             for handler, delivery in calls:
                 handler(delivery, uow)
             session.add(
@@ -167,13 +214,11 @@ class EventProcessor:
                 )
             )
             session.flush()
-            savepoint.commit()
         except INFRASTRUCTURE_ERRORS:
             raise
         except sa_exc.IntegrityError:
             raise
         except Exception as exc:
-            savepoint.rollback()
             outcome = Outcome.RETRY if message.attempts < self.max_retries else Outcome.PARK
             log.warning(
                 "handler failed",
@@ -186,7 +231,9 @@ class EventProcessor:
                     "error": repr(exc),
                 },
             )
-            return Settled(message, outcome, event.type, f"{type(exc).__name__}: {exc}")
+            raise _HandlerFailed(
+                Settled(message, outcome, event.type, f"{type(exc).__name__}: {exc}")
+            ) from exc
         seen.add(str(event.id))
         return Settled(message, Outcome.APPLIED, event.type, occurred_at=event.occurred_at)
 

@@ -1,0 +1,120 @@
+"""What maintenance publishes (its scheduler and records arrive with its own issue; the
+contract is declared here so consumers can be built against it)."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from shared.events import EventCatalog, PayloadSchema
+
+TASKS = (
+    "cleaning",
+    "lubrication",
+    "fastening",
+    "coating_inspection",
+    "coating_touch_up",
+    "anode_check",
+)
+
+PLAN_ID = "5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e30"
+ASSET = {
+    "plan_id": PLAN_ID,
+    "serial_no": "SN-2024-000123",
+    "product_model": "CP-400",
+    "customer_name": "Li Wei",
+    "customer_phone": "+86 138 0000 0000",
+}
+
+
+class AssetEvent(PayloadSchema):
+    plan_id = fields.UUID(required=True)
+    serial_no = fields.String(required=True)
+    product_model = fields.String(required=True)
+    customer_name = fields.String(required=True)
+    customer_phone = fields.String(allow_none=True, load_default=None)
+
+
+class MaintenanceDueV1(AssetEvent):
+    due_date = fields.Date(required=True)
+    notice_date = fields.Date(required=True)
+    tasks = fields.List(fields.String(validate=validate.OneOf(TASKS)), required=True)
+
+
+class MaintenanceVisitDueV1(AssetEvent):
+    due_date = fields.Date(required=True)
+    tasks = fields.List(fields.String(validate=validate.OneOf(TASKS)), required=True)
+    required_skill = fields.String(allow_none=True, load_default=None)
+    estimated_hours = fields.Decimal(required=True, as_string=True, places=2)
+
+
+class MaintenanceCompletedV1(AssetEvent):
+    record_id = fields.UUID(required=True)
+    work_order_id = fields.UUID(allow_none=True, load_default=None)
+    tasks_done = fields.List(fields.String(validate=validate.OneOf(TASKS)), required=True)
+    findings = fields.String(required=True)
+    completed_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class MaintenanceIssueFoundV1(AssetEvent):
+    record_id = fields.UUID(required=True)
+    issue_no = fields.Integer(required=True, validate=validate.Range(min=1))
+    description = fields.String(required=True)
+    environment = fields.String(allow_none=True, load_default=None)
+    found_at = fields.AwareDateTime(required=True, format="iso")
+
+
+RECORD_ID = "7c9e1b3d-5f7a-4c9e-8b3d-5f7a9c1e3b50"
+PUBLISHES = EventCatalog("maintenance")
+PUBLISHES.declare(
+    "maintenance.due",
+    1,
+    MaintenanceDueV1,
+    description="A maintenance is coming: notify the customer.",
+    sample={
+        **ASSET,
+        "due_date": "2026-12-01",
+        "notice_date": "2026-11-24",
+        "tasks": ["cleaning", "anode_check"],
+    },
+)
+PUBLISHES.declare(
+    "maintenance.visit_due",
+    1,
+    MaintenanceVisitDueV1,
+    description="A maintenance visit is due: dispatch opens a work order.",
+    sample={
+        **ASSET,
+        "due_date": "2026-12-01",
+        "tasks": ["cleaning", "anode_check"],
+        "required_skill": "cathodic_protection",
+        "estimated_hours": "1.50",
+    },
+)
+PUBLISHES.declare(
+    "maintenance.completed",
+    1,
+    MaintenanceCompletedV1,
+    description="A maintenance was carried out and recorded.",
+    sample={
+        **ASSET,
+        "record_id": RECORD_ID,
+        "work_order_id": None,
+        "tasks_done": ["cleaning", "anode_check"],
+        "findings": "anode 60% consumed",
+        "completed_at": "2026-12-01T06:00:00+00:00",
+    },
+)
+PUBLISHES.declare(
+    "maintenance.issue_found",
+    1,
+    MaintenanceIssueFoundV1,
+    description="A maintenance found a problem: intake opens a repair ticket.",
+    sample={
+        **ASSET,
+        "record_id": RECORD_ID,
+        "issue_no": 1,
+        "description": "coating cracked at the support ring",
+        "environment": "marine",
+        "found_at": "2026-12-01T05:30:00+00:00",
+    },
+)
