@@ -28,6 +28,17 @@ SERVICE_NAMES = ("intake", "dispatch", "maintenance", "returns", "complaints", "
 
 
 @dataclass(frozen=True)
+class PeriodicJob:
+    """Work a service's worker runs on a timer (sweeps, schedulers). It must be safe to run
+    from several replicas at once: claim rows with ``FOR UPDATE SKIP LOCKED`` or a
+    conditional update, and publish through the outbox."""
+
+    name: str
+    every_seconds: float
+    run: Callable[[Runtime], None]
+
+
+@dataclass(frozen=True)
 class ServiceDefinition:
     """A service's tables, events, handlers and app factory: everything the kit wires."""
 
@@ -40,6 +51,7 @@ class ServiceDefinition:
     # Imported lazily: building the app must not happen at import time.
     blueprints: Callable[[], list[Blueprint]] = field(default=lambda: [])
     collectors: Callable[[Runtime], list[Collector]] = field(default=lambda _rt: [])
+    periodic: tuple[PeriodicJob, ...] = ()
 
     @property
     def migrations_dir(self) -> Path:

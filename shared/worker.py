@@ -23,7 +23,7 @@ from shared.messaging.inprocess import InProcessBus, InProcessConsumer
 from shared.messaging.processing import EventProcessor
 from shared.messaging.relay import PollingRelay, RabbitRelay
 from shared.messaging.topology import ConsumerTopology
-from shared.service import Runtime, load_definition
+from shared.service import PeriodicJob, Runtime, load_definition
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,22 @@ class Worker:
             thread.join(timeout)
 
 
+def _periodic(rt: Runtime, job: PeriodicJob) -> Callable[[threading.Event], None]:
+    def loop(stop: threading.Event) -> None:
+        while not stop.wait(job.every_seconds):
+            try:
+                job.run(rt)
+            except Exception:  # a failed run is logged and tried again next time
+                log.exception("periodic job %s failed", job.name, extra={"service": rt.name})
+
+    return loop
+
+
+def _start_periodic(rt: Runtime, worker: Worker) -> None:
+    for job in rt.definition.periodic:
+        worker.spawn(_periodic(rt, job), f"job-{job.name}")
+
+
 def start_rabbit_worker(rt: Runtime, stop: threading.Event | None = None) -> Worker:
     """Relay and (if the service consumes) consumer on RabbitMQ."""
     worker = Worker(rt.name, stop or threading.Event())
@@ -104,6 +120,7 @@ def start_rabbit_worker(rt: Runtime, stop: threading.Event | None = None) -> Wor
         )
         worker.consumer = consumer
         worker.spawn(consumer.run, "consumer")
+    _start_periodic(rt, worker)
     return worker
 
 
@@ -132,6 +149,7 @@ def start_inprocess_worker(
     )
     worker.relay = relay
     worker.spawn(relay.run, "relay")
+    _start_periodic(rt, worker)
     return worker
 
 

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from services.intake.models import Ticket
+from services.intake.warranty import warranty_on
 from shared.auth import Principal
+from shared.calendar import add_business_time
 from shared.db import UnitOfWork
 from shared.errors import Forbidden
 
 NEW = "new"
+# Business hours to a first response, by priority (SPEC: a first-response deadline is kept).
+FIRST_RESPONSE_HOURS = {"urgent": 2, "high": 4, "normal": 8, "low": 16}
+
+
+def first_response_due(
+    uow: UnitOfWork, *, region: str, priority: str, reported_at: dt.datetime
+) -> dt.datetime:
+    """The first-response deadline in the region's business hours."""
+    assert uow.calendars is not None
+    hours = FIRST_RESPONSE_HOURS[priority]
+    return add_business_time(
+        uow.calendars.for_region(region), reported_at, dt.timedelta(hours=hours)
+    )
 
 
 def register_ticket(uow: UnitOfWork, *, ticket_in: dict[str, Any], by: Principal) -> Ticket:
@@ -21,6 +37,21 @@ def register_ticket(uow: UnitOfWork, *, ticket_in: dict[str, Any], by: Principal
         )
     now = uow.clock.now()
     customer, product = ticket_in["customer"], ticket_in["product"]
+    reported_at = ticket_in.get("reported_at") or now
+    region = ticket_in["region"]
+    warranty = warranty_on(
+        model=product["model"],
+        purchase_date=product.get("purchase_date"),
+        reported_on=reported_at.astimezone(uow.calendars.for_region(region).tz).date()
+        if uow.calendars
+        else reported_at.date(),
+        policy_file=uow.settings.option("warranty_policy_file", "") or None
+        if uow.settings
+        else None,
+    )
+    due = first_response_due(
+        uow, region=region, priority=ticket_in["priority"], reported_at=reported_at
+    )
     ticket = Ticket(
         channel=ticket_in["channel"],
         kind=ticket_in["kind"],
@@ -36,7 +67,7 @@ def register_ticket(uow: UnitOfWork, *, ticket_in: dict[str, Any], by: Principal
         installation_date=product.get("installation_date"),
         symptom=ticket_in["symptom"],
         usage_environment=ticket_in.get("usage_environment"),
-        reported_at=ticket_in.get("reported_at") or now,
+        reported_at=reported_at,
         created_at=now,
         created_by=by.sub,
         version=1,
@@ -53,6 +84,8 @@ def register_ticket(uow: UnitOfWork, *, ticket_in: dict[str, Any], by: Principal
             "product_model": ticket.product_model,
             "serial_no": ticket.serial_no,
             "reported_at": ticket.reported_at,
+            "warranty": warranty.as_dict(),
+            "first_response_due_at": due,
         },
         region=ticket.region,
         occurred_at=now,
