@@ -18,9 +18,19 @@ def _schema_name(type_: str, version: int) -> str:
     return "".join(p.capitalize() for p in type_.replace("_", ".").split(".")) + f"V{version}"
 
 
+def _nested_name(schema: Any) -> str:
+    """Nested schemas named after their owning service (two services may both have a
+    ``Warranty``)."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    parts = cls.__module__.split(".")
+    owner = parts[1].capitalize() if parts[0] == "services" and len(parts) > 1 else ""
+    return owner + cls.__name__
+
+
 def build_asyncapi(definitions: list[ServiceDefinition], version: str = "1.0.0") -> dict[str, Any]:
     """AsyncAPI 2.6: one channel per event type (routing key ``<type>.{region}``)."""
-    spec = APISpec("aftercare-events", version, "3.0.3", plugins=[MarshmallowPlugin()])
+    plugin = MarshmallowPlugin(schema_name_resolver=_nested_name)
+    spec = APISpec("aftercare-events", version, "3.0.3", plugins=[plugin])
     spec.components.schema("Envelope", schema=EnvelopeSchema)
     channels: dict[str, Any] = {}
     messages: dict[str, Any] = {}

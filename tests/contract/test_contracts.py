@@ -30,6 +30,9 @@ TICKET_CREATED_FIELDS = {
     "product_model",
     "serial_no",
     "reported_at",
+    "warranty",
+    "first_response_due_at",
+    "source_event_id",
 }
 
 
@@ -157,7 +160,7 @@ def test_asyncapi_documents_ticket_created() -> None:
     assert specifics["properties"]["producer"]["enum"] == ["intake"]
     data = resolve(doc, specifics["properties"]["data"]["$ref"])
     assert set(data["properties"]) == TICKET_CREATED_FIELDS
-    assert set(data["required"]) == TICKET_CREATED_FIELDS - {"serial_no"}
+    assert set(data["required"]) == TICKET_CREATED_FIELDS - {"serial_no", "source_event_id"}
     assert data["properties"]["channel"]["enum"] == ["hotline", "email", "chat", "web", "partner"]
     assert message["examples"][0]["payload"]["data"]["channel"] == "hotline"
 
