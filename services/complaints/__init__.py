@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.complaints.events import PUBLISHES
 from shared.db import service_metadata
-from shared.events import EventCatalog, Subscriptions
+from shared.events import Subscriptions
 from shared.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
     name="complaints",
     title="Aftercare complaints",
     metadata=service_metadata(),
-    catalog=EventCatalog("complaints"),
+    catalog=PUBLISHES,
     subscriptions=Subscriptions("complaints"),
     package_dir=Path(__file__).parent,
 )
