@@ -21,7 +21,8 @@ from shared.messaging.amqp import connection_parameters
 from shared.messaging.consumer import RabbitConsumer
 from shared.messaging.inprocess import InProcessBus, InProcessConsumer
 from shared.messaging.processing import EventProcessor
-from shared.messaging.relay import PollingRelay, RabbitRelay
+from shared.messaging.rabbit_relay import RabbitRelay
+from shared.messaging.relay import PollingRelay
 from shared.messaging.topology import ConsumerTopology
 from shared.service import PeriodicJob, Runtime, load_definition
 
@@ -146,6 +147,7 @@ def start_inprocess_worker(
         clock=rt.clock,
         batch_size=rt.settings.relay_batch_size,
         poll_seconds=rt.settings.relay_poll_seconds,
+        retention=dt.timedelta(days=rt.settings.outbox_retention_days),
     )
     worker.relay = relay
     worker.spawn(relay.run, "relay")

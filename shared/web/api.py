@@ -1,0 +1,141 @@
+"""flask-smorest's Api and Blueprint, wrapped so every service gets the same problem
+responses, auth decorators and Idempotency-Key handling."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from flask import Response, current_app, g, request
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException
+
+from shared.errors import flatten_errors, problem
+from shared.web.context import authenticate, principal
+from shared.web.idempotency import replay_response, store_response
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details (documentation only)."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    instance = ma.fields.String()
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "messages per field, for invalid input"},
+    )
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api answering every error with problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        data = getattr(error, "data", None) or {}
+        messages = data.get("errors") or data.get("messages")
+        status = error.code or 500
+        if messages:
+            errors = flatten_errors(messages)
+            body_only = set(errors) == {"body"}
+            return problem(
+                status,
+                data.get("message")
+                or ("Malformed request body." if body_only else "The request has invalid fields."),
+                slug="malformed-body" if body_only else "validation-error",
+                errors=errors,
+                headers=data.get("headers"),
+            )
+        detail = data.get("message") or error.description
+        headers = dict(data.get("headers") or {})
+        if status == 405 and error.get_headers():
+            headers.update({k: v for k, v in error.get_headers() if k.lower() == "allow"})
+        return problem(status, detail, headers=headers)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint with the project's auth and idempotency decorators."""
+
+    def requires(self, *roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Admit only bearer tokens holding one of ``roles``; document it."""
+
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(view)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                principal = authenticate()
+                if not principal.has_any(roles):
+                    return problem(
+                        403, f"requires one of the roles: {', '.join(roles)}", slug="forbidden"
+                    )
+                g.principal = principal
+                return view(*args, **kwargs)
+
+            documented = self.doc(
+                security=[{"bearerAuth": []}], description=f"Roles: {', '.join(roles)}."
+            )(wrapper)
+            documented = self.alt_response(
+                401, schema=ProblemSchema, description="Missing or invalid token"
+            )(documented)
+            return self.alt_response(
+                403, schema=ProblemSchema, description="Role or region not allowed"
+            )(documented)
+
+        return decorator
+
+    def idempotent(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        """Honour ``Idempotency-Key``: a retried create returns the first response, once."""
+
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            key = request.headers.get("Idempotency-Key")
+            if key is None:
+                return view(*args, **kwargs)
+            if not SAFE_ID.match(key):
+                return problem(
+                    400,
+                    "Idempotency-Key must be 1-128 characters of [A-Za-z0-9._:-]",
+                    slug="validation-error",
+                    errors={"Idempotency-Key": ["invalid format"]},
+                )
+            owner = principal().sub
+            fingerprint = hashlib.sha256(
+                f"{request.method} {request.path}\n".encode() + request.get_data(cache=True)
+            ).hexdigest()
+            replay = replay_response(owner, key, fingerprint)
+            if replay is not None:
+                return replay
+            g.idempotency = (owner, key, fingerprint)
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            except sa_exc.IntegrityError:
+                # A concurrent request with the same key committed first.
+                replay = replay_response(owner, key, fingerprint)
+                if replay is not None:
+                    return replay
+                raise
+            if 200 <= response.status_code < 300 and g.pop("idempotency_stored", False):
+                store_response(owner, key, response)
+            return response
+
+        return self.doc(
+            parameters=[
+                {
+                    "in": "header",
+                    "name": "Idempotency-Key",
+                    "required": False,
+                    "schema": {"type": "string", "maxLength": 128},
+                    "description": "Retrying with the same key returns the first response once.",
+                }
+            ]
+        )(wrapper)
