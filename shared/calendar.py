@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,20 +17,46 @@ from zoneinfo import ZoneInfo
 import yaml
 
 DEFAULT_FILE = Path(__file__).with_name("calendars.yaml")
+# A calendar with no working window this many days in a row is misconfigured: an open-ended
+# walk over it raises instead of looping (no real schedule has a year without work).
+IDLE_DAYS_LIMIT = 400
+ZERO = dt.timedelta(0)
 Window = tuple[dt.time, dt.time]
 Interval = tuple[dt.datetime, dt.datetime]
 
 
+def _check_windows(windows: Sequence[Window], where: str) -> None:
+    for start, end in windows:
+        if end <= start:
+            raise ValueError(f"{where}: window {start}-{end} ends before it starts")
+    for (_, end), (start, _) in itertools.pairwise(windows):
+        if start < end:
+            raise ValueError(f"{where}: windows overlap or are out of order")
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
-    """Working windows of one region (or of the hotline) in local time."""
+    """Working windows of one region (or of the hotline) in local wall-clock time.
+
+    A window that spans a daylight-saving change lasts the real time elapsed; a local time
+    that does not exist or occurs twice that day is read with ``fold=0``.
+    """
 
     tz: ZoneInfo
-    weekly: Mapping[int, tuple[Window, ...]]  # 0 = Monday
+    weekly: Mapping[int, tuple[Window, ...]]  # 0 = Monday; sorted, non-overlapping windows
     holidays: frozenset[dt.date] = frozenset()
     # Weekend days worked in exchange for a holiday, with the windows of a normal weekday.
     makeup_days: frozenset[dt.date] = frozenset()
     makeup_windows: tuple[Window, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for weekday, windows in self.weekly.items():
+            if weekday not in range(7):
+                raise ValueError(f"weekday {weekday} is not 0 (Monday) to 6 (Sunday)")
+            _check_windows(windows, f"weekday {weekday}")
+        _check_windows(self.makeup_windows, "make-up days")
+        if clash := self.holidays & self.makeup_days:
+            raise ValueError(f"both holiday and make-up day: {sorted(map(str, clash))}")
 
     def windows_on(self, day: dt.date) -> list[Interval]:
         """The day's working windows as aware UTC intervals."""
@@ -47,37 +74,68 @@ class BusinessCalendar:
             for start, end in windows
         ]
 
-    def intervals_from(self, moment: dt.datetime, *, max_days: int = 800) -> Iterator[Interval]:
-        """Working intervals from ``moment`` on, the first one cut to start at ``moment``."""
+    def intervals_from(
+        self, moment: dt.datetime, *, until: dt.datetime | None = None
+    ) -> Iterator[Interval]:
+        """Working intervals from ``moment`` on (to ``until`` if given), cut to both ends.
+
+        Open-ended, it raises ValueError after IDLE_DAYS_LIMIT days in a row without work.
+        """
         day = moment.astimezone(self.tz).date()
-        for _ in range(max_days):
-            for start, end in self.windows_on(day):
+        last_day = dt.date.max if until is None else until.astimezone(self.tz).date()
+        idle = 0
+        while day <= last_day:
+            windows = self.windows_on(day)
+            for start, end in windows:
+                if until is not None and start >= until:
+                    return
                 if end > moment:
-                    yield max(start, moment), end
+                    yield max(start, moment), end if until is None else min(end, until)
+            idle = 0 if windows else idle + 1
+            if until is None and idle >= IDLE_DAYS_LIMIT:
+                raise ValueError(
+                    f"business calendar has no working time in {IDLE_DAYS_LIMIT} days "
+                    f"from {moment.isoformat()}"
+                )
             day += dt.timedelta(days=1)
-        raise ValueError("no working time within the calendar horizon")
-
-
-def _subtract(interval: Interval, pauses: Sequence[Interval]) -> list[Interval]:
-    pieces = [interval]
-    for p_start, p_end in pauses:
-        cut: list[Interval] = []
-        for start, end in pieces:
-            if p_end <= start or p_start >= end:
-                cut.append((start, end))
-                continue
-            if start < p_start:
-                cut.append((start, p_start))
-            if p_end < end:
-                cut.append((p_end, end))
-        pieces = cut
-    return pieces
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("naive datetime refused: times must be timezone-aware")
     return moment.astimezone(dt.UTC)
+
+
+def _merged(pauses: Iterable[Interval]) -> list[Interval]:
+    """Pauses as sorted, disjoint UTC intervals; empty ones dropped, inverted ones refused."""
+    merged: list[Interval] = []
+    for start, end in sorted((_aware(a), _aware(b)) for a, b in pauses):
+        if end < start:
+            raise ValueError(f"pause ends before it starts: {start} > {end}")
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        elif end > start:
+            merged.append((start, end))
+    return merged
+
+
+def _unpaused(
+    calendar: BusinessCalendar,
+    moment: dt.datetime,
+    until: dt.datetime | None,
+    paused: list[Interval],
+) -> Iterator[Interval]:
+    """Working intervals from ``moment`` (to ``until``) with the paused stretches left out."""
+    for p_start, p_end in paused:
+        if p_end <= moment:
+            continue
+        if p_start > moment:
+            stop = p_start if until is None else min(p_start, until)
+            yield from calendar.intervals_from(moment, until=stop)
+        moment = p_end
+        if until is not None and moment >= until:
+            return
+    yield from calendar.intervals_from(moment, until=until)
 
 
 def add_business_time(
@@ -86,27 +144,26 @@ def add_business_time(
     duration: dt.timedelta,
     pauses: Iterable[Interval] = (),
 ) -> dt.datetime:
-    """The moment ``duration`` of working time after ``start``, not counting paused time.
+    """The earliest moment (UTC) by which ``duration`` of unpaused working time has passed.
 
-    A start outside working hours counts from the next opening; a deadline that uses up a
-    window exactly lands on its closing time, not on the next opening.
+    So a start outside working hours counts from the next opening; a deadline that uses up
+    a window exactly lands on its closing time (or on a pause's start), not on the next
+    opening; and a zero duration returns ``start`` itself, wherever it falls. Paused
+    stretches (waiting on the customer) may overlap, lie partly outside working hours or
+    extend past the deadline; an ongoing one is passed as ``(paused_at, now)``.
     """
     start = _aware(start)
-    if duration < dt.timedelta(0):
+    paused = _merged(pauses)
+    if duration < ZERO:
         raise ValueError("duration must not be negative")
-    paused = sorted((_aware(a), _aware(b)) for a, b in pauses)
+    if duration == ZERO:
+        return start
     remaining = duration
-    last = start
-    for interval in calendar.intervals_from(start):
-        for piece_start, piece_end in _subtract(interval, paused):
-            if remaining <= dt.timedelta(0):
-                return last
-            available = piece_end - piece_start
-            if available >= remaining:
-                return piece_start + remaining
-            remaining -= available
-            last = piece_end
-    raise AssertionError("unreachable")  # pragma: no cover
+    for piece_start, piece_end in _unpaused(calendar, start, None, paused):
+        if piece_end - piece_start >= remaining:
+            return piece_start + remaining
+        remaining -= piece_end - piece_start
+    raise AssertionError("unreachable: an open-ended walk never ends")  # pragma: no cover
 
 
 def business_time_between(
@@ -115,19 +172,15 @@ def business_time_between(
     end: dt.datetime,
     pauses: Iterable[Interval] = (),
 ) -> dt.timedelta:
-    """Working time from ``start`` to ``end`` (zero if end is before start), minus pauses."""
+    """Unpaused working time from ``start`` to ``end`` (zero if end is not after start).
+
+    The inverse of add_business_time: ``between(s, add(s, d)) == d`` for every start.
+    """
     start, end = _aware(start), _aware(end)
-    paused = sorted((_aware(a), _aware(b)) for a, b in pauses)
-    total = dt.timedelta(0)
+    paused = _merged(pauses)
     if end <= start:
-        return total
-    for interval in calendar.intervals_from(start):
-        if interval[0] >= end:
-            break
-        clipped = (interval[0], min(interval[1], end))
-        for piece_start, piece_end in _subtract(clipped, paused):
-            total += piece_end - piece_start
-    return total
+        return ZERO
+    return sum((b - a for a, b in _unpaused(calendar, start, end, paused)), ZERO)
 
 
 @dataclass(frozen=True)
@@ -138,6 +191,7 @@ class CalendarBook:
     hotline: BusinessCalendar
 
     def for_region(self, region: str) -> BusinessCalendar:
+        """The region's calendar; KeyError naming the region if none is configured."""
         try:
             return self.regions[region]
         except KeyError:
@@ -147,25 +201,35 @@ class CalendarBook:
 def _windows(spec: Sequence[str]) -> tuple[Window, ...]:
     windows = []
     for text in spec:
-        start, end = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
-        if end <= start:
-            raise ValueError(f"window {text!r} ends before it starts")
-        windows.append((start, end))
-    return tuple(sorted(windows))
+        start, dash, end = str(text).partition("-")
+        if not dash:
+            raise ValueError(f"window {text!r} is not written as HH:MM-HH:MM")
+        windows.append((dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())))
+    return tuple(sorted(windows))  # BusinessCalendar refuses inverted or overlapping ones
 
 
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
+def _weekday(name: str) -> int:
+    try:
+        return _DAYS[str(name).lower()]
+    except KeyError:
+        raise ValueError(f"unknown weekday {name!r}: use one of {', '.join(_DAYS)}") from None
+
+
+def _dates(values: Iterable[Any]) -> frozenset[dt.date]:
+    return frozenset(dt.date.fromisoformat(str(value)) for value in values)
+
+
 def _calendar(spec: Mapping[str, Any], base: Mapping[str, Any]) -> BusinessCalendar:
     merged = {**base, **spec}
-    weekly = {_DAYS[day]: _windows(windows) for day, windows in merged["hours"].items()}
     return BusinessCalendar(
         tz=ZoneInfo(merged["timezone"]),
-        weekly=weekly,
-        holidays=frozenset(dt.date.fromisoformat(str(d)) for d in merged.get("holidays", [])),
-        makeup_days=frozenset(dt.date.fromisoformat(str(d)) for d in merged.get("makeup_days", [])),
-        makeup_windows=_windows(merged.get("makeup_hours", [])),
+        weekly={_weekday(day): _windows(windows) for day, windows in merged["hours"].items()},
+        holidays=_dates(merged.get("holidays") or ()),
+        makeup_days=_dates(merged.get("makeup_days") or ()),
+        makeup_windows=_windows(merged.get("makeup_hours") or ()),
     )
 
 
