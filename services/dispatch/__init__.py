@@ -1,22 +1,29 @@
-"""dispatch: technicians, work orders, visits, repair records, acceptance, follow-ups.
-
-The service kit is wired (web app, worker, migrations); its domain arrives with its issue.
-"""
+"""dispatch: technicians, work orders, visits, repair records, acceptance, follow-ups."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from services.dispatch.events import PUBLISHES
-from shared.db import service_metadata
-from shared.events import Subscriptions
-from shared.service import ServiceDefinition
+from services.dispatch.handlers import SUBSCRIPTIONS
+from services.dispatch.models import Base
+from services.dispatch.sweeps import EVERY_SECONDS, run_missed_visit_sweep
+from shared.service import PeriodicJob, ServiceDefinition
+
+
+def _blueprints() -> list:
+    from services.dispatch.routes import technicians, work_orders
+
+    return [technicians, work_orders]
+
 
 SERVICE = ServiceDefinition(
     name="dispatch",
     title="Aftercare dispatch",
-    metadata=service_metadata(),
+    metadata=Base.metadata,
     catalog=PUBLISHES,
-    subscriptions=Subscriptions("dispatch"),
+    subscriptions=SUBSCRIPTIONS,
     package_dir=Path(__file__).parent,
+    blueprints=_blueprints,
+    periodic=(PeriodicJob("missed-visits", EVERY_SECONDS, run_missed_visit_sweep),),
 )

@@ -64,6 +64,15 @@ class TechnicianArrivedV1(VisitEvent):
     window_start = fields.AwareDateTime(required=True, format="iso")
     window_end = fields.AwareDateTime(required=True, format="iso")
     on_time = fields.Boolean(required=True)
+    deadline = fields.AwareDateTime(
+        allow_none=True,
+        load_default=None,
+        format="iso",
+        metadata={
+            "description": "the window end the arrival was judged by: the customer's "
+            "rescheduled window, else the earliest one promised"
+        },
+    )
     identity_verified = fields.Boolean(required=True)
     product_verified = fields.Boolean(required=True)
 
@@ -84,6 +93,11 @@ class RepairCompletedV1(VisitEvent):
     warranty = fields.Nested(Warranty, required=True)
     product_model = fields.String(required=True)
     serial_no = fields.String(allow_none=True, load_default=None)
+    plan_id = fields.UUID(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "maintenance plan of a maintenance work order"},
+    )
 
 
 class RepairAcceptedV1(VisitEvent):
@@ -155,6 +169,7 @@ PUBLISHES.declare(
         **WINDOW,
         "arrived_at": "2026-11-03T02:10:00+00:00",
         "on_time": True,
+        "deadline": "2026-11-03T03:00:00+00:00",
         "identity_verified": True,
         "product_verified": True,
     },
@@ -182,6 +197,7 @@ PUBLISHES.declare(
         "warranty": WARRANTY,
         "product_model": "CP-400",
         "serial_no": "SN-2024-000123",
+        "plan_id": None,
     },
 )
 PUBLISHES.declare(

@@ -9,7 +9,9 @@ from marshmallow import fields, validate
 
 from shared.events import EventCatalog, PayloadSchema
 
-CHANNELS = ("hotline", "email", "chat", "web", "partner")
+# How customers reach us; tickets opened from a maintenance finding come by "maintenance".
+CUSTOMER_CHANNELS = ("hotline", "email", "chat", "web", "partner")
+CHANNELS = (*CUSTOMER_CHANNELS, "maintenance")
 KINDS = ("repair", "consultation", "maintenance_issue")
 PRIORITIES = ("low", "normal", "high", "urgent")
 NATURES = ("product_defect", "installation", "usage", "wear", "environment", "other")
@@ -78,7 +80,9 @@ class TicketSolutionAcceptedV1(PayloadSchema):
     warranty = fields.Nested(Warranty, required=True)
     customer_name = fields.String(required=True)
     customer_phone = fields.String(allow_none=True, load_default=None)
-    ticket_created_at = fields.AwareDateTime(required=True, format="iso")
+    ticket_created_at = fields.AwareDateTime(
+        required=True, format="iso", metadata={"description": "when the customer reported it"}
+    )
     accepted_at = fields.AwareDateTime(required=True, format="iso")
 
 
@@ -93,7 +97,14 @@ class TicketResolvedV1(PayloadSchema):
     ticket_id = fields.UUID(required=True)
     resolution = fields.String(required=True)
     resolved_at = fields.AwareDateTime(required=True, format="iso")
-    ticket_created_at = fields.AwareDateTime(required=True, format="iso")
+    ticket_created_at = fields.AwareDateTime(
+        required=True, format="iso", metadata={"description": "when the customer reported it"}
+    )
+    first_response = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true when the resolution was the ticket's first response"},
+    )
+    first_response_due_at = fields.AwareDateTime(allow_none=True, load_default=None, format="iso")
 
 
 class TicketClosedV1(PayloadSchema):
@@ -103,7 +114,9 @@ class TicketClosedV1(PayloadSchema):
     )
     work_order_id = fields.UUID(allow_none=True, load_default=None)
     closed_at = fields.AwareDateTime(required=True, format="iso")
-    ticket_created_at = fields.AwareDateTime(required=True, format="iso")
+    ticket_created_at = fields.AwareDateTime(
+        required=True, format="iso", metadata={"description": "when the customer reported it"}
+    )
 
 
 WARRANTY_SAMPLE = {
@@ -199,6 +212,8 @@ PUBLISHES.declare(
         "resolution": "advised on recoating interval",
         "resolved_at": "2026-11-02T11:30:00+00:00",
         "ticket_created_at": "2026-11-02T09:15:00+00:00",
+        "first_response": True,
+        "first_response_due_at": "2026-11-02T13:15:00+00:00",
     },
 )
 PUBLISHES.declare(

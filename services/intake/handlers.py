@@ -1,8 +1,78 @@
-"""Events intake consumes (repair.accepted, repair.escalated, maintenance.issue_found arrive
-with the repair lifecycle)."""
+"""Events intake consumes: dispatch's verdicts close tickets, maintenance findings open them.
+
+Each inbound schema holds only the fields intake reads.
+"""
 
 from __future__ import annotations
 
-from shared.events import Subscriptions
+from marshmallow import fields
+
+from services.intake import services
+from shared.db import UnitOfWork
+from shared.events import Delivery, InboundSchema, Subscriptions
 
 SUBSCRIPTIONS = Subscriptions("intake")
+
+
+class RepairAccepted(InboundSchema):
+    work_order_id = fields.UUID(required=True)
+    ticket_id = fields.UUID(allow_none=True, load_default=None)
+    accepted_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class RepairEscalated(InboundSchema):
+    work_order_id = fields.UUID(required=True)
+    ticket_id = fields.UUID(allow_none=True, load_default=None)
+    escalated_to = fields.String(required=True)
+    escalated_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class MaintenanceIssueFound(InboundSchema):
+    serial_no = fields.String(required=True)
+    product_model = fields.String(required=True)
+    customer_name = fields.String(required=True)
+    customer_phone = fields.String(allow_none=True, load_default=None)
+    description = fields.String(required=True)
+    environment = fields.String(allow_none=True, load_default=None)
+    found_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@SUBSCRIPTIONS.on("repair.accepted", schema=RepairAccepted)
+def on_repair_accepted(delivery: Delivery, uow: UnitOfWork) -> None:
+    """Close the ticket whose repair the customer accepted (maintenance work has none)."""
+    data = delivery.payload
+    if data["ticket_id"] is not None:
+        services.close_ticket_after_repair(
+            uow,
+            ticket_id=data["ticket_id"],
+            work_order_id=data["work_order_id"],
+            accepted_at=data["accepted_at"],
+            actor=delivery.event.producer,
+        )
+
+
+@SUBSCRIPTIONS.on("repair.escalated", schema=RepairEscalated)
+def on_repair_escalated(delivery: Delivery, uow: UnitOfWork) -> None:
+    """Mark the ticket escalated and close it."""
+    data = delivery.payload
+    if data["ticket_id"] is not None:
+        services.escalate_ticket(
+            uow,
+            ticket_id=data["ticket_id"],
+            work_order_id=data["work_order_id"],
+            escalated_to=data["escalated_to"],
+            escalated_at=data["escalated_at"],
+            actor=delivery.event.producer,
+        )
+
+
+@SUBSCRIPTIONS.on("maintenance.issue_found", schema=MaintenanceIssueFound)
+def on_maintenance_issue_found(delivery: Delivery, uow: UnitOfWork) -> None:
+    """Open a maintenance-issue ticket for the problem found, once per event."""
+    services.open_ticket_from_issue(
+        uow,
+        event_id=delivery.event.id,
+        region=delivery.event.region,
+        issue=delivery.payload,
+        actor=delivery.event.producer,
+    )

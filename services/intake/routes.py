@@ -9,12 +9,24 @@ from flask import url_for
 from flask_smorest.pagination import PaginationParameters
 
 from services.intake import queries, services
-from services.intake.schemas import TicketCreate, TicketQueryArgs, TicketRead
-from shared.web import Blueprint, principal, unit_of_work
+from services.intake.schemas import (
+    AssessmentCreate,
+    ResolutionCreate,
+    SolutionResponseCreate,
+    TicketCreate,
+    TicketQueryArgs,
+    TicketRead,
+    TicketSummaryRead,
+    TimelineEntryRead,
+)
+from shared.web import Blueprint, ProblemSchema, principal, unit_of_work
 
 blp = Blueprint(
     "tickets", __name__, url_prefix="/tickets", description="Customer reports and consultations"
 )
+READERS = ("agent", "engineer", "manager", "admin")
+NOT_FOUND = {"schema": ProblemSchema, "description": "No such ticket (or not in your region)"}
+CONFLICT = {"schema": ProblemSchema, "description": "The ticket's status forbids this step"}
 
 
 @blp.route("", methods=["POST"])
@@ -29,16 +41,19 @@ def create_ticket(ticket_in: dict[str, Any]) -> Any:
 
 
 @blp.route("", methods=["GET"])
-@blp.requires("agent", "engineer", "manager", "admin")
+@blp.requires(*READERS)
 @blp.arguments(TicketQueryArgs, location="query")
-@blp.response(200, TicketRead(many=True))
+@blp.response(200, TicketSummaryRead(many=True))
 @blp.paginate()
 def list_tickets(filters: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
-    """List tickets, newest first; filter by region, status, kind, channel and time range."""
+    """List tickets, newest first; filter by region, status, kind, channel, time range and
+    overdue first response."""
+    uow = unit_of_work()
     tickets, total = queries.list_tickets(
-        unit_of_work().session,
+        uow.session,
         filters=filters,
         viewer=principal(),
+        now=uow.clock.now(),
         offset=pagination_parameters.first_item,
         limit=pagination_parameters.page_size,
     )
@@ -47,8 +62,70 @@ def list_tickets(filters: dict[str, Any], pagination_parameters: PaginationParam
 
 
 @blp.route("/<uuid:ticket_id>", methods=["GET"])
-@blp.requires("agent", "engineer", "manager", "admin")
+@blp.requires(*READERS)
 @blp.response(200, TicketRead)
+@blp.alt_response(404, **NOT_FOUND)
 def get_ticket(ticket_id: uuid.UUID) -> Any:
-    """One ticket."""
+    """One ticket with its warranty, first-response deadline, assessments and timeline."""
     return queries.get_ticket(unit_of_work().session, ticket_id, viewer=principal())
+
+
+@blp.route("/<uuid:ticket_id>/timeline", methods=["GET"])
+@blp.requires(*READERS)
+@blp.response(200, TimelineEntryRead(many=True))
+@blp.alt_response(404, **NOT_FOUND)
+@blp.paginate(page_size=50)
+def get_timeline(ticket_id: uuid.UUID, pagination_parameters: PaginationParameters) -> Any:
+    """A ticket's timeline, oldest step first."""
+    steps, total = queries.list_timeline(
+        unit_of_work().session,
+        ticket_id,
+        viewer=principal(),
+        offset=pagination_parameters.first_item,
+        limit=pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = total
+    return steps
+
+
+@blp.route("/<uuid:ticket_id>/assessment", methods=["POST"])
+@blp.requires("engineer", "admin")
+@blp.idempotent
+@blp.arguments(AssessmentCreate)
+@blp.response(201, TicketRead)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, **CONFLICT)
+def assess_ticket(assessment_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+    """Record an engineer's assessment and proposed solution (the next round)."""
+    ticket = services.assess_ticket(
+        unit_of_work(), ticket_id=ticket_id, assessment_in=assessment_in, by=principal()
+    )
+    return ticket, 201, {"Location": url_for("tickets.get_ticket", ticket_id=ticket.id)}
+
+
+@blp.route("/<uuid:ticket_id>/solution-response", methods=["POST"])
+@blp.requires("agent", "manager", "admin")
+@blp.idempotent
+@blp.arguments(SolutionResponseCreate)
+@blp.response(200, TicketRead)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, **CONFLICT)
+def respond_to_solution(response_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+    """Record whether the customer accepts the proposed solution (an objection if not)."""
+    return services.record_solution_response(
+        unit_of_work(), ticket_id=ticket_id, response_in=response_in, by=principal()
+    )
+
+
+@blp.route("/<uuid:ticket_id>/resolve", methods=["POST"])
+@blp.requires("agent", "engineer", "manager", "admin")
+@blp.idempotent
+@blp.arguments(ResolutionCreate)
+@blp.response(200, TicketRead)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, **CONFLICT)
+def resolve_ticket(resolution_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+    """Resolve and close a consultation, or a ticket whose solution needs no visit."""
+    return services.resolve_ticket(
+        unit_of_work(), ticket_id=ticket_id, resolution_in=resolution_in, by=principal()
+    )

@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
+from flask import current_app, has_app_context
 from marshmallow import fields, validate
 
-from services.intake.events import CHANNELS, KINDS, PRIORITIES
+from services.intake.events import (
+    CHANNELS,
+    CUSTOMER_CHANNELS,
+    KINDS,
+    NATURES,
+    PRIORITIES,
+    SEVERITIES,
+)
+from services.intake.lifecycle import STATUSES
 from shared.schemas import InputSchema, ListArgs, PastDate, PastDateTime, Region, UTCDateTimeField
+
+
+class JSONBoolean(fields.Boolean):
+    """A JSON true or false only (no "yes", "1" or "on")."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return bool(super()._deserialize(value, attr, data, **kwargs))
+
+
+def _hours(value: Decimal) -> None:
+    if not value.is_finite() or value < 0 or value > 1000:
+        raise ma.ValidationError("must be between 0 and 1000 hours")
+    if int(value.as_tuple().exponent) < -2:
+        raise ma.ValidationError("at most 2 decimal places")
 
 
 class CustomerIn(InputSchema):
@@ -38,7 +65,7 @@ class ProductIn(InputSchema):
 
 
 class TicketCreate(InputSchema):
-    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    channel = fields.String(required=True, validate=validate.OneOf(CUSTOMER_CHANNELS))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     region = Region(required=True)
     priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
@@ -49,6 +76,56 @@ class TicketCreate(InputSchema):
     reported_at = PastDateTime(
         metadata={"description": "when the customer reported it (default: now)"}
     )
+
+
+class AssessmentCreate(InputSchema):
+    nature = fields.String(required=True, validate=validate.OneOf(NATURES))
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    diagnosis = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    proposed_solution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    visit_needed = JSONBoolean(required=True)
+    required_skill = fields.String(validate=validate.Length(min=1, max=100))
+    estimated_hours = fields.Decimal(
+        load_default=Decimal("0"),
+        validate=_hours,
+        metadata={"description": 'decimal hours, e.g. "2.50"; more than 0 if a visit is needed'},
+    )
+    parts_likely = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        load_default=list,
+        validate=validate.Length(max=50),
+    )
+    assessed_at = PastDateTime(metadata={"description": "when it was assessed (default: now)"})
+
+    @ma.validates_schema
+    def _visit_takes_time(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("visit_needed") and data.get("estimated_hours", 0) <= 0:
+            raise ma.ValidationError(
+                "must be more than 0 when a visit is needed", "estimated_hours"
+            )
+
+
+class SolutionResponseCreate(InputSchema):
+    accepted = JSONBoolean(required=True)
+    objection = fields.String(
+        validate=validate.Length(min=1, max=5000),
+        metadata={"description": "the customer's objection; required when rejected"},
+    )
+    answered_at = PastDateTime(
+        metadata={"description": "when the customer answered (default: now)"}
+    )
+
+    @ma.validates_schema
+    def _objection(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("accepted") is False and not data.get("objection"):
+            raise ma.ValidationError("required when the solution is rejected", "objection")
+        if data.get("accepted") is True and "objection" in data:
+            raise ma.ValidationError("only given when the solution is rejected", "objection")
+
+
+class ResolutionCreate(InputSchema):
+    resolution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    resolved_at = PastDateTime(metadata={"description": "when it was resolved (default: now)"})
 
 
 class CustomerOut(ma.Schema):
@@ -62,6 +139,45 @@ class ProductOut(ma.Schema):
     serial_no = fields.String()
     purchase_date = fields.Date()
     installation_date = fields.Date()
+
+
+class WarrantyRead(ma.Schema):
+    status = fields.String()
+    parts_covered = fields.Boolean()
+    labour_covered = fields.Boolean()
+    reason = fields.String()
+
+
+class AssessmentRead(ma.Schema):
+    round = fields.Integer()
+    nature = fields.String()
+    severity = fields.String()
+    diagnosis = fields.String()
+    proposed_solution = fields.String()
+    visit_needed = fields.Boolean()
+    required_skill = fields.String()
+    estimated_hours = fields.Decimal(as_string=True)
+    parts_likely = fields.List(fields.String())
+    assessed_by = fields.String()
+    assessed_at = UTCDateTimeField()
+    accepted = fields.Boolean(metadata={"description": "the customer's answer; null until given"})
+    objection = fields.String()
+    answered_by = fields.String()
+    answered_at = UTCDateTimeField()
+
+
+class TimelineEntryRead(ma.Schema):
+    at = UTCDateTimeField()
+    kind = fields.String()
+    actor = fields.String()
+    details = fields.Dict()
+
+
+def _now() -> dt.datetime:
+    if has_app_context() and "aftercare" in current_app.extensions:
+        moment: dt.datetime = current_app.extensions["aftercare"].clock.now()
+        return moment
+    return dt.datetime.now(dt.UTC)
 
 
 class TicketRead(ma.Schema):
@@ -78,9 +194,44 @@ class TicketRead(ma.Schema):
     reported_at = UTCDateTimeField()
     created_at = UTCDateTimeField()
     created_by = fields.String()
+    warranty = fields.Nested(WarrantyRead, allow_none=True)
+    first_response_due_at = UTCDateTimeField()
+    first_responded_at = UTCDateTimeField()
+    first_response_met = fields.Method(
+        "_first_response_met",
+        metadata={
+            "type": "boolean",
+            "nullable": True,
+            "description": "null while the first response is not given and not yet overdue",
+        },
+    )
+    resolution = fields.String()
+    resolved_at = UTCDateTimeField()
+    closed_at = UTCDateTimeField()
+    close_reason = fields.String()
+    work_order_id = fields.UUID()
+    source_event_id = fields.String()
+    assessments = fields.List(fields.Nested(AssessmentRead))
+    timeline = fields.List(fields.Nested(TimelineEntryRead))
+
+    def _first_response_met(self, ticket: Any) -> bool | None:
+        met: bool | None = ticket.first_response_met(_now())
+        return met
+
+
+class TicketSummaryRead(TicketRead):
+    """A ticket in a list: without its rounds and timeline."""
+
+    class Meta:
+        exclude = ("assessments", "timeline")
 
 
 class TicketQueryArgs(ListArgs):
-    status = fields.String(validate=validate.OneOf(["new"]))
+    status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
+    overdue_first_response = fields.Boolean(
+        metadata={
+            "description": "true: no first response yet and past its deadline; false: the rest"
+        }
+    )

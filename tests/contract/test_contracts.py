@@ -161,7 +161,14 @@ def test_asyncapi_documents_ticket_created() -> None:
     data = resolve(doc, specifics["properties"]["data"]["$ref"])
     assert set(data["properties"]) == TICKET_CREATED_FIELDS
     assert set(data["required"]) == TICKET_CREATED_FIELDS - {"serial_no", "source_event_id"}
-    assert data["properties"]["channel"]["enum"] == ["hotline", "email", "chat", "web", "partner"]
+    assert data["properties"]["channel"]["enum"] == [
+        "hotline",
+        "email",
+        "chat",
+        "web",
+        "partner",
+        "maintenance",
+    ]
     assert message["examples"][0]["payload"]["data"]["channel"] == "hotline"
 
 

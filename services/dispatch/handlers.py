@@ -1,0 +1,81 @@
+"""Events dispatch consumes: an accepted solution that needs a visit, a due maintenance."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from services.dispatch.events import WARRANTY_STATUSES
+from services.dispatch.work_orders import open_maintenance_work_order, open_repair_work_order
+from shared.db import UnitOfWork
+from shared.events import Delivery, InboundSchema, Subscriptions
+
+# What dispatch reads of the events it consumes (the rest is ignored).
+SHORT = validate.Length(max=100)
+
+
+class WarrantyIn(InboundSchema):
+    status = fields.String(required=True, validate=validate.OneOf(WARRANTY_STATUSES))
+    parts_covered = fields.Boolean(required=True)
+    labour_covered = fields.Boolean(required=True)
+
+
+class SolutionAcceptedIn(InboundSchema):
+    """intake's ticket.solution_accepted: a repair work order when a visit is needed."""
+
+    ticket_id = fields.UUID(required=True)
+    priority = fields.String(required=True, validate=validate.Length(max=20))
+    nature = fields.String(required=True, validate=validate.Length(max=30))
+    severity = fields.String(required=True, validate=validate.Length(max=20))
+    visit_needed = fields.Boolean(required=True)
+    required_skill = fields.String(allow_none=True, load_default=None, validate=SHORT)
+    estimated_hours = fields.Decimal(required=True, validate=validate.Range(min=0, max=9999))
+    parts_likely = fields.List(fields.String(), load_default=list)
+    product_model = fields.String(required=True, validate=SHORT)
+    serial_no = fields.String(allow_none=True, load_default=None, validate=SHORT)
+    warranty = fields.Nested(WarrantyIn, required=True)
+    customer_name = fields.String(required=True, validate=validate.Length(max=200))
+    customer_phone = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=50)
+    )
+    accepted_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class VisitDueIn(InboundSchema):
+    """maintenance's maintenance.visit_due: a maintenance work order."""
+
+    plan_id = fields.UUID(required=True)
+    serial_no = fields.String(required=True, validate=SHORT)
+    product_model = fields.String(required=True, validate=SHORT)
+    customer_name = fields.String(required=True, validate=validate.Length(max=200))
+    customer_phone = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=50)
+    )
+    due_date = fields.Date(required=True)
+    tasks = fields.List(fields.String(), required=True)
+    required_skill = fields.String(allow_none=True, load_default=None, validate=SHORT)
+    estimated_hours = fields.Decimal(required=True, validate=validate.Range(min=0, max=9999))
+
+
+SUBSCRIPTIONS = Subscriptions("dispatch")
+
+
+@SUBSCRIPTIONS.on("ticket.solution_accepted", schema=SolutionAcceptedIn)
+def on_ticket_solution_accepted(delivery: Delivery, uow: UnitOfWork) -> None:
+    """Open a repair work order when the agreed solution needs a visit."""
+    open_repair_work_order(
+        uow,
+        source_event_id=str(delivery.event.id),
+        region=delivery.event.region,
+        solution=delivery.payload,
+    )
+
+
+@SUBSCRIPTIONS.on("maintenance.visit_due", schema=VisitDueIn)
+def on_maintenance_visit_due(delivery: Delivery, uow: UnitOfWork) -> None:
+    """Open a maintenance work order for the plan's due visit."""
+    open_maintenance_work_order(
+        uow,
+        source_event_id=str(delivery.event.id),
+        region=delivery.event.region,
+        visit_due=delivery.payload,
+    )

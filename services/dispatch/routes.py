@@ -1,0 +1,179 @@
+"""Dispatch's REST API: thin routes over the use cases and queries."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import url_for
+from flask_smorest.pagination import PaginationParameters
+
+from services.dispatch import queries, services
+from services.dispatch import technicians as roster
+from services.dispatch.schemas import (
+    AcceptanceCreate,
+    CheckInCreate,
+    CompletionCreate,
+    FollowUpCreate,
+    ScheduleCreate,
+    TechnicianCreate,
+    TechnicianQueryArgs,
+    TechnicianRead,
+    TechnicianUpdate,
+    WorkOrderDetailRead,
+    WorkOrderQueryArgs,
+    WorkOrderRead,
+)
+from shared.web import Blueprint, principal, unit_of_work
+
+technicians = Blueprint(
+    "technicians",
+    __name__,
+    url_prefix="/technicians",
+    description="Employees and partner workshops who visit customers",
+)
+work_orders = Blueprint(
+    "work_orders",
+    __name__,
+    url_prefix="/work-orders",
+    description="Repair and maintenance work: visits, repair records, acceptance, follow-up",
+)
+
+
+@technicians.route("", methods=["POST"])
+@technicians.requires("manager", "admin")
+@technicians.idempotent
+@technicians.arguments(TechnicianCreate)
+@technicians.response(201, TechnicianRead)
+def create_technician(technician_in: dict[str, Any]) -> Any:
+    """Add a technician or partner workshop to a region's roster."""
+    technician = roster.register_technician(
+        unit_of_work(), technician_in=technician_in, by=principal()
+    )
+    location = url_for("technicians.get_technician", technician_id=technician.id)
+    return technician, 201, {"Location": location}
+
+
+@technicians.route("", methods=["GET"])
+@technicians.requires("agent", "manager", "admin")
+@technicians.arguments(TechnicianQueryArgs, location="query")
+@technicians.response(200, TechnicianRead(many=True))
+@technicians.paginate()
+def list_technicians(filters: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+    """List technicians by name; filter by region, status (active/inactive), kind, skill."""
+    items, total = queries.list_technicians(
+        unit_of_work().session,
+        filters=filters,
+        viewer=principal(),
+        offset=pagination_parameters.first_item,
+        limit=pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = total
+    return items
+
+
+@technicians.route("/<uuid:technician_id>", methods=["GET"])
+@technicians.requires("agent", "manager", "admin")
+@technicians.response(200, TechnicianRead)
+def get_technician(technician_id: uuid.UUID) -> Any:
+    """One technician."""
+    return queries.get_technician(unit_of_work().session, technician_id, viewer=principal())
+
+
+@technicians.route("/<uuid:technician_id>", methods=["PATCH"])
+@technicians.requires("manager", "admin")
+@technicians.arguments(TechnicianUpdate)
+@technicians.response(200, TechnicianRead)
+def update_technician(changes: dict[str, Any], technician_id: uuid.UUID) -> Any:
+    """Change a technician's name, skills, login, phone, or take them off the roster."""
+    return roster.update_technician(
+        unit_of_work(), technician_id=technician_id, changes=changes, by=principal()
+    )
+
+
+@work_orders.route("", methods=["GET"])
+@work_orders.requires("agent", "technician", "engineer", "manager", "admin")
+@work_orders.arguments(WorkOrderQueryArgs, location="query")
+@work_orders.response(200, WorkOrderRead(many=True))
+@work_orders.paginate()
+def list_work_orders(filters: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+    """List work orders, newest first (a technician sees their own); filter by region,
+    status, kind, technician, serial number, ticket and opening time."""
+    items, total = queries.list_work_orders(
+        unit_of_work().session,
+        filters=filters,
+        viewer=principal(),
+        offset=pagination_parameters.first_item,
+        limit=pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = total
+    return items
+
+
+@work_orders.route("/<uuid:work_order_id>", methods=["GET"])
+@work_orders.requires("agent", "technician", "engineer", "manager", "admin")
+@work_orders.response(200, WorkOrderDetailRead)
+def get_work_order(work_order_id: uuid.UUID) -> Any:
+    """One work order with its visits (appointment, arrival, repair record, answer)."""
+    return queries.get_work_order(unit_of_work().session, work_order_id, viewer=principal())
+
+
+@work_orders.route("/<uuid:work_order_id>/schedule", methods=["POST"])
+@work_orders.requires("agent", "manager", "admin")
+@work_orders.idempotent
+@work_orders.arguments(ScheduleCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def schedule_visit(schedule_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """Book a visit, or move the pending one, with a named or automatically chosen
+    technician and a window confirmed with the customer."""
+    return services.schedule_visit(
+        unit_of_work(), work_order_id=work_order_id, schedule_in=schedule_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/check-in", methods=["POST"])
+@work_orders.requires("technician")
+@work_orders.idempotent
+@work_orders.arguments(CheckInCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def check_in(check_in_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """The assigned technician arrives on site; on time means by the window's end."""
+    return services.check_in(
+        unit_of_work(), work_order_id=work_order_id, check_in_in=check_in_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/completion", methods=["POST"])
+@work_orders.requires("technician")
+@work_orders.idempotent
+@work_orders.arguments(CompletionCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def complete_visit(record_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """The assigned technician's repair record: work, parts, hours, result, signature."""
+    return services.complete_visit(
+        unit_of_work(), work_order_id=work_order_id, record_in=record_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/acceptance", methods=["POST"])
+@work_orders.requires("agent", "technician", "manager", "admin")
+@work_orders.idempotent
+@work_orders.arguments(AcceptanceCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def answer_repair(answer_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """The customer accepts and rates the repair, or rejects it (another visit follows)."""
+    return services.answer_repair(
+        unit_of_work(), work_order_id=work_order_id, answer_in=answer_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/follow-up", methods=["POST"])
+@work_orders.requires("agent", "manager", "admin")
+@work_orders.idempotent
+@work_orders.arguments(FollowUpCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def record_follow_up(follow_up_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """A follow-up call: the customer's satisfaction and remarks."""
+    return services.record_follow_up(
+        unit_of_work(), work_order_id=work_order_id, follow_up_in=follow_up_in, by=principal()
+    )

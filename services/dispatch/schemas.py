@@ -1,0 +1,247 @@
+"""Dispatch's REST schemas."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from services.dispatch.events import RESULTS, TECHNICIAN_KINDS, WORK_ORDER_KINDS
+from services.dispatch.states import WORK_ORDER_STATUSES
+from shared.schemas import InputSchema, ListArgs, PastDateTime, Region, UTCDateTimeField
+
+PHONE = validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
+SKILL = fields.String(validate=validate.Length(min=1, max=100))
+RATING = validate.Range(min=1, max=5)
+
+
+def _two_places(value: Decimal) -> None:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ma.ValidationError("at most two decimal places")
+
+
+class TechnicianCreate(InputSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(TECHNICIAN_KINDS))
+    region = Region(required=True)
+    skills = fields.List(SKILL, required=True, validate=validate.Length(min=1, max=50))
+    active = fields.Boolean(load_default=True)
+    phone = fields.String(validate=PHONE)
+    user_sub = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the JWT sub of the technician's login"},
+    )
+
+
+class TechnicianUpdate(InputSchema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    skills = fields.List(SKILL, validate=validate.Length(min=1, max=50))
+    active = fields.Boolean()
+    phone = fields.String(allow_none=True, validate=PHONE)
+    user_sub = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
+
+    @ma.validates_schema
+    def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
+        if not data:
+            raise ma.ValidationError("nothing to change")
+
+
+class TechnicianRead(ma.Schema):
+    id = fields.UUID()
+    name = fields.String()
+    kind = fields.String()
+    region = fields.String()
+    skills = fields.List(fields.String())
+    active = fields.Boolean()
+    phone = fields.String()
+    user_sub = fields.String()
+    created_at = UTCDateTimeField()
+
+
+class TechnicianQueryArgs(ListArgs):
+    status = fields.String(
+        validate=validate.OneOf(("active", "inactive")),
+        metadata={"description": "active or inactive technicians"},
+    )
+    kind = fields.String(validate=validate.OneOf(TECHNICIAN_KINDS))
+    skill = SKILL
+
+
+class ScheduleCreate(InputSchema):
+    technician_id = fields.UUID(
+        metadata={"description": "a named technician; chosen automatically when absent"}
+    )
+    window_start = fields.AwareDateTime(required=True, format="iso")
+    window_end = fields.AwareDateTime(required=True, format="iso")
+    rescheduled_by_customer = fields.Boolean(
+        load_default=False,
+        metadata={"description": "the customer asked for this new window (not lateness)"},
+    )
+
+    @ma.validates_schema
+    def _window(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end <= start:
+            raise ma.ValidationError("must be after window_start", "window_end")
+
+
+class CheckInCreate(InputSchema):
+    arrived_at = PastDateTime(metadata={"description": "arrival on site (default: now)"})
+    identity_verified = fields.Boolean(required=True)
+    product_model = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "the model found on site, checked against the work order"},
+    )
+
+
+class PartIn(InputSchema):
+    part_no = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=999))
+    genuine = fields.Boolean(required=True)
+
+
+class CompletionCreate(InputSchema):
+    work_performed = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    parts = fields.List(fields.Nested(PartIn), required=True, validate=validate.Length(max=100))
+    labour_hours = fields.Decimal(
+        required=True, validate=[validate.Range(min=0, max=999), _two_places]
+    )
+    started_at = PastDateTime(required=True)
+    finished_at = PastDateTime(required=True)
+    result = fields.String(required=True, validate=validate.OneOf(RESULTS))
+    customer_signature = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=60000),
+        metadata={"description": "the customer's signature (image data URI or reference)"},
+    )
+
+    @ma.validates_schema
+    def _times(self, data: dict[str, Any], **_: Any) -> None:
+        start, finish = data.get("started_at"), data.get("finished_at")
+        if start and finish and finish < start:
+            raise ma.ValidationError("must not be before started_at", "finished_at")
+
+
+class AcceptanceCreate(InputSchema):
+    accepted = fields.Boolean(required=True)
+    rating = fields.Integer(required=True, strict=True, validate=RATING)
+    reason = fields.String(
+        validate=validate.Length(min=1, max=5000), metadata={"description": "required if rejected"}
+    )
+    responded_at = PastDateTime(metadata={"description": "the customer's answer (default: now)"})
+
+    @ma.validates_schema
+    def _reason(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("accepted") is False and not data.get("reason"):
+            raise ma.ValidationError("a reason is required when the repair is rejected", "reason")
+
+
+class FollowUpCreate(InputSchema):
+    satisfaction = fields.Integer(required=True, strict=True, validate=RATING)
+    remarks = fields.String(required=True, validate=validate.Length(max=5000))
+
+
+class PartRead(ma.Schema):
+    part_no = fields.String()
+    quantity = fields.Integer()
+    genuine = fields.Boolean()
+
+
+class RepairRecordRead(ma.Schema):
+    work_performed = fields.String()
+    parts = fields.List(fields.Nested(PartRead))
+    labour_hours = fields.Decimal(as_string=True)
+    started_at = UTCDateTimeField()
+    finished_at = UTCDateTimeField()
+    result = fields.String()
+    customer_signature = fields.String()
+    completed_at = UTCDateTimeField()
+
+
+class AcceptanceRead(ma.Schema):
+    accepted = fields.Boolean()
+    rating = fields.Integer()
+    reason = fields.String(attribute="rejection_reason")
+    responded_at = UTCDateTimeField()
+
+
+class VisitRead(ma.Schema):
+    number = fields.Integer()
+    status = fields.String()
+    technician_id = fields.UUID()
+    auto_assigned = fields.Boolean()
+    window_start = UTCDateTimeField()
+    window_end = UTCDateTimeField()
+    deadline = UTCDateTimeField(metadata={"description": "the end the arrival is judged by"})
+    rescheduled_by_customer = fields.Boolean()
+    scheduled_at = UTCDateTimeField()
+    arrived_at = UTCDateTimeField()
+    on_time = fields.Boolean()
+    identity_verified = fields.Boolean()
+    product_verified = fields.Boolean()
+    missed_at = UTCDateTimeField()
+    repair = fields.Function(
+        lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None
+    )
+    acceptance = fields.Function(
+        lambda v: AcceptanceRead().dump(v) if v.responded_at is not None else None
+    )
+
+
+class FollowUpRead(ma.Schema):
+    satisfaction = fields.Integer()
+    remarks = fields.String()
+    recorded_at = UTCDateTimeField()
+    recorded_by = fields.String()
+
+
+class WarrantyRead(ma.Schema):
+    status = fields.String()
+    parts_covered = fields.Boolean()
+    labour_covered = fields.Boolean()
+
+
+class WorkOrderRead(ma.Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    status = fields.String()
+    region = fields.String()
+    ticket_id = fields.UUID()
+    plan_id = fields.UUID()
+    priority = fields.String()
+    nature = fields.String()
+    severity = fields.String()
+    required_skill = fields.String()
+    estimated_hours = fields.Decimal(as_string=True)
+    parts_likely = fields.List(fields.String())
+    tasks = fields.List(fields.String())
+    due_date = fields.Date()
+    product_model = fields.String()
+    serial_no = fields.String()
+    customer_name = fields.String()
+    customer_phone = fields.String()
+    warranty = fields.Nested(WarrantyRead)
+    repeat_of = fields.UUID()
+    technician_id = fields.UUID()
+    visit_count = fields.Integer()
+    escalated_to = fields.String()
+    opened_at = UTCDateTimeField()
+    accepted_at = UTCDateTimeField()
+    closed_at = UTCDateTimeField()
+
+
+class WorkOrderDetailRead(WorkOrderRead):
+    visits = fields.List(fields.Nested(VisitRead))
+    follow_ups = fields.List(fields.Nested(FollowUpRead))
+
+
+class WorkOrderQueryArgs(ListArgs):
+    status = fields.String(validate=validate.OneOf(WORK_ORDER_STATUSES))
+    kind = fields.String(validate=validate.OneOf(WORK_ORDER_KINDS))
+    technician_id = fields.UUID()
+    serial_no = fields.String(validate=validate.Length(min=1, max=100))
+    ticket_id = fields.UUID()

@@ -1,0 +1,106 @@
+"""dispatch's worker on the real RabbitMQ: a ticket.solution_accepted published on the exchange
+opens a work order (once, even when published twice), and the repair.scheduled it leads to is
+relayed to the exchange under ``repair.scheduled.<region>``."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pika
+import pytest
+from sqlalchemy import func, select
+
+from services.dispatch import SERVICE as DISPATCH
+from services.dispatch.models import WorkOrder
+from services.dispatch.services import schedule_visit
+from services.dispatch.technicians import register_technician
+from services.intake.events import PUBLISHES as INTAKE_EVENTS
+from shared.auth import Principal
+from shared.messaging.topology import EXCHANGE, dead_letter_queue, queue_name
+from shared.migrations import upgrade
+from shared.service import Runtime
+from shared.worker import Worker, start_rabbit_worker
+from tests.helpers import amqp_channel, settings_for, utc, wait_until
+from tests.integration.dispatch_support import event_of
+
+ADMIN = Principal(sub="ops", roles=frozenset({"admin"}))
+
+
+@pytest.fixture
+def worker(database_url: str, amqp_url: str) -> Iterator[tuple[Runtime, Worker]]:
+    connection, channel = amqp_channel(amqp_url)
+    for name in (queue_name("dispatch"), dead_letter_queue("dispatch")):
+        channel.queue_delete(queue=name)
+    connection.close()
+    upgrade(DISPATCH, database_url)
+    rt = Runtime(DISPATCH, settings_for(DISPATCH, database_url, amqp_url))
+    running = start_rabbit_worker(rt)
+    wait_until(
+        lambda: running.consumer.connected.is_set() and running.relay.connected.is_set(),
+        what="dispatch worker connected",
+    )
+    yield rt, running
+    running.stop.set()
+    running.join()
+    assert not running.failed, running.failed
+    rt.db.dispose()
+
+
+def _publish(amqp_url: str, routing_key: str, body: str) -> None:
+    connection, channel = amqp_channel(amqp_url)
+    try:
+        channel.confirm_delivery()
+        channel.basic_publish(
+            EXCHANGE, routing_key, body.encode(), pika.BasicProperties(delivery_mode=2)
+        )
+    finally:
+        connection.close()
+
+
+def test_solution_accepted_on_the_broker_opens_a_work_order_and_scheduling_is_relayed(
+    worker: tuple[Runtime, Worker], amqp_url: str
+) -> None:
+    rt, _ = worker
+    connection, channel = amqp_channel(amqp_url)
+    watch = channel.queue_declare(queue="", exclusive=True).method.queue
+    channel.queue_bind(watch, EXCHANGE, routing_key="repair.scheduled.*")
+    now = rt.clock.now()
+    event = event_of(
+        INTAKE_EVENTS, "ticket.solution_accepted", "southwest", now, ticket_id=uuid.uuid4()
+    )
+
+    _publish(amqp_url, event.routing_key, event.to_json())
+    _publish(amqp_url, event.routing_key, event.to_json())  # published twice
+
+    def opened() -> list[Any]:
+        with rt.db.session() as session:
+            return list(session.scalars(select(WorkOrder.id)))
+
+    [work_order_id] = wait_until(opened, what="work order opened")
+    with rt.unit_of_work() as uow:
+        body = {"name": "Xi", "kind": "employee", "region": "southwest", "skills": ["coating"]}
+        register_technician(uow, technician_in=body | {"active": True}, by=ADMIN)
+    with rt.unit_of_work() as uow:
+        window = {"window_start": utc(2099, 1, 1, 9), "window_end": utc(2099, 1, 1, 11)}
+        schedule_visit(
+            uow,
+            work_order_id=work_order_id,
+            schedule_in=window | {"rescheduled_by_customer": False},
+            by=ADMIN,
+        )
+
+    def relayed() -> Any:
+        method, _props, payload = channel.basic_get(watch, auto_ack=True)
+        return (method.routing_key, json.loads(payload)) if method else None
+
+    routing_key, published = wait_until(relayed, what="repair.scheduled relayed")
+    connection.close()
+    assert routing_key == "repair.scheduled.southwest"
+    assert published["producer"] == "dispatch"
+    assert published["data"]["work_order_id"] == str(work_order_id)
+    assert published["causation_id"] is None  # caused by a request, not an event
+    with rt.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(WorkOrder)) == 1
