@@ -52,8 +52,8 @@ class Network:
         wait_http(f"{base}/healthz")
         return base
 
-    def worker(self, name: str, faults: str = "", metrics_port: int = 0) -> Proc:
-        env = self.env(name, AFTERCARE_FAULTS=faults)
+    def worker(self, name: str, faults: str = "", metrics_port: int = 0, **extra: str) -> Proc:
+        env = self.env(name, AFTERCARE_FAULTS=faults, **extra)
         proc = worker_proc(name, env, self.log_dir, metrics_port).start()
         self.procs.append(proc)
         return proc
