@@ -41,6 +41,7 @@ bench: install
 docs: install
 	$(BIN)/aftercare asyncapi --output docs/asyncapi.yaml
 	$(BIN)/aftercare topology --definitions deploy/rabbitmq/definitions.json
+	$(BIN)/python -m deploy.grafana.boards
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

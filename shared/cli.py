@@ -135,6 +135,12 @@ def _cmd_asyncapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_kpi_rebuild(args: argparse.Namespace) -> int:
+    from services.kpi.rebuild import main as rebuild
+
+    return rebuild(["--chunk-size", str(args.chunk_size)])
+
+
 def _cmd_run(_args: argparse.Namespace) -> int:
     from shared.runner import main as run
 
@@ -181,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("asyncapi", help="write the AsyncAPI document of every event")
     p.add_argument("--output", default="-")
     p.set_defaults(func=_cmd_asyncapi)
+
+    p = sub.add_parser("kpi-rebuild", help="rebuild kpi's facts from its event archive")
+    p.add_argument("--chunk-size", type=int, default=1000)
+    p.set_defaults(func=_cmd_kpi_rebuild)
 
     sub.add_parser("run", help="start the whole network locally").set_defaults(func=_cmd_run)
     p = sub.add_parser("worker", help="run one service's relay and consumer")

@@ -9,7 +9,8 @@ by URL (``postgresql+psycopg://...``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -231,15 +232,49 @@ class UnitOfWork:
         self.session.rollback()
 
 
-def increment(session: Session, table: Any, keys: dict[str, Any], amounts: dict[str, Any]) -> None:
-    """Add ``amounts`` to a row's counters, creating the row if needed (one statement)."""
-    if session.get_bind().dialect.name == "postgresql":
+def increment(
+    session: Session,
+    table: Any,
+    keys: dict[str, Any] | Sequence[str],
+    amounts: dict[str, Any] | Sequence[dict[str, Any]],
+) -> None:
+    """Add amounts to rows' counters, creating the rows if needed (one statement).
+
+    One row: ``increment(session, table, {"k": 1}, {"n": 2})``. Many rows at once (one
+    executemany): ``increment(session, table, ["k"], [{"k": 1, "n": 2}, ...])``, every row
+    with the same columns. Rows are written in key order, so concurrent transactions
+    incrementing the same rows lock them in the same order.
+    """
+    if isinstance(keys, dict):
+        assert isinstance(amounts, dict)
+        key_names, rows = tuple(keys), [{**keys, **amounts}]
+    else:
+        assert not isinstance(amounts, dict)
+        key_names, rows = tuple(keys), list(amounts)
+    if not rows:
+        return
+    names = tuple(rows[0])
+    statement = _increment_statement(
+        session.get_bind().dialect.name,
+        table,
+        key_names,
+        tuple(n for n in names if n not in key_names),
+    )
+    if len(rows) > 1:
+        rows.sort(key=lambda row: tuple(row[k] for k in key_names))
+    session.execute(statement, rows)
+
+
+@functools.lru_cache(maxsize=256)
+def _increment_statement(
+    dialect: str, table: Any, keys: tuple[str, ...], amounts: tuple[str, ...]
+) -> Any:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    statement = insert(table).values(**keys, **amounts)
-    statement = statement.on_conflict_do_update(
+    statement = insert(table)
+    return statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: getattr(table.c, name) + statement.excluded[name] for name in amounts},
     )
-    session.execute(statement)

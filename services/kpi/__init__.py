@@ -1,8 +1,10 @@
-"""kpi: service-quality facts from every event, exposed to Prometheus."""
+"""kpi: service-quality facts from every event, KPIs, scorecards and spot checks, exposed to
+Prometheus."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from prometheus_client.registry import Collector
 
@@ -10,6 +12,12 @@ from services.kpi.events import PUBLISHES
 from services.kpi.handlers import SUBSCRIPTIONS
 from services.kpi.models import Base
 from shared.service import Runtime, ServiceDefinition
+
+
+def _blueprints() -> list[Any]:
+    from services.kpi.routes import blp
+
+    return [blp]
 
 
 def _collectors(rt: Runtime) -> list[Collector]:
@@ -25,5 +33,6 @@ SERVICE = ServiceDefinition(
     catalog=PUBLISHES,
     subscriptions=SUBSCRIPTIONS,
     package_dir=Path(__file__).parent,
+    blueprints=_blueprints,
     collectors=_collectors,
 )

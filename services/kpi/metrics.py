@@ -1,38 +1,216 @@
-"""kpi's /metrics families, read from its database at scrape time so every gunicorn worker
-and every restart reports the same numbers."""
+"""kpi's /metrics families, read from its aggregate tables at scrape time, so every gunicorn
+worker and every restart reports the same numbers, and a scrape costs the same however long
+the event history grows (SPEC metric names; labels: region, service, source, score, flags)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
-from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
+from sqlalchemy.orm import Session
 
+from services.kpi import definitions as d
 from services.kpi import queries
+from services.kpi.months import Months
+from services.kpi.report import Sums, fractions
 from shared.metrics import LAG_BUCKETS, CallbackCollector
 from shared.service import Runtime
+
+COUNTERS = (
+    # (counter name in kpi_counters, metric, help, label of the value)
+    (d.VISITS_TOTAL, "aftercare_visits", "Visits judged, by punctuality", "on_time"),
+    (
+        d.WORK_ORDERS_CLOSED,
+        "aftercare_work_orders_closed",
+        "Repair work orders with a final outcome, by first-time fix",
+        "first_time_fix",
+    ),
+    (
+        d.COMPLAINTS_CLOSED,
+        "aftercare_complaints_closed",
+        "Complaints closed, by final resolution within the original deadline",
+        "within_deadline",
+    ),
+)
+RATIOS = (
+    ("repair_timeliness", "aftercare_kpi_repair_timeliness_ratio", "Visits on time / judged"),
+    ("first_time_fix", "aftercare_kpi_first_time_fix_ratio", "Fixed on the first repair visit"),
+    ("csat", "aftercare_kpi_csat_ratio", "Acceptance ratings of 4 or 5 / all"),
+    (
+        "complaint_timeliness",
+        "aftercare_kpi_complaint_timeliness_ratio",
+        "Complaints resolved by the deadline / closed or past deadline",
+    ),
+    (
+        "complaint_satisfaction",
+        "aftercare_kpi_complaint_satisfaction_ratio",
+        "Satisfied complaint feedback / all",
+    ),
+    (
+        "first_response_compliance",
+        "aftercare_kpi_first_response_compliance_ratio",
+        "Tickets answered by the first-response deadline / answered or past it",
+    ),
+)
 
 
 def collectors(rt: Runtime) -> list[Collector]:
     def collect() -> Iterable[Metric]:
+        now = rt.clock.now()
         with rt.db.session() as session:
-            counts = queries.list_event_counts(session)
-            buckets, lag_sum = queries.get_lag_histogram(session)
-        consumed = CounterMetricFamily(
-            "aftercare_events_consumed", "Events applied by kpi", labels=["type", "region"]
-        )
-        for type_, region, count in counts:
-            consumed.add_metric([type_, region], count)
-        cumulative, running = [], 0
-        for bound in [repr(float(b)) for b in LAG_BUCKETS] + ["+Inf"]:
-            running += buckets.get(bound, 0)
-            cumulative.append((bound, running))
-        lag = HistogramMetricFamily(
-            "aftercare_event_lag_seconds",
-            "Event occurred_at to applied in kpi",
-            buckets=cumulative,
-            sum_value=lag_sum,
-        )
-        return [consumed, lag]
+            return [
+                *_event_families(session),
+                *_counter_families(session, rt.settings.regions),
+                *_current_month_families(session, rt, now),
+            ]
 
     return [CallbackCollector(collect)]
+
+
+def _event_families(session: Session) -> list[Metric]:
+    consumed = CounterMetricFamily(
+        "aftercare_events_consumed", "Events applied by kpi", labels=["type", "region"]
+    )
+    for type_, region, count in queries.list_event_counts(session):
+        consumed.add_metric([type_, region], count)
+    buckets, lag_sum = queries.get_lag_histogram(session)
+    cumulative, running = [], 0
+    for bound in [repr(float(b)) for b in LAG_BUCKETS] + ["+Inf"]:
+        running += buckets.get(bound, 0)
+        cumulative.append((bound, running))
+    lag = HistogramMetricFamily(
+        "aftercare_event_lag_seconds",
+        "Event occurred_at to applied in kpi",
+        buckets=cumulative,
+        sum_value=lag_sum,
+    )
+    return [consumed, lag]
+
+
+def _counter_families(session: Session, regions: Iterable[str]) -> list[Metric]:
+    """All-time numerators and denominators, so PromQL can take ratios over any range. Every
+    configured region's series exist from the start (at zero)."""
+    values: dict[tuple[str, str, str], int] = {
+        (name, region, label): value
+        for name, region, label, value in queries.list_counters(session)
+    }
+    known = sorted(set(regions) | {region for _, region, _ in values})
+    families: list[Metric] = []
+    for name, metric, text, label in COUNTERS:
+        family = CounterMetricFamily(metric, text, labels=["region", label])
+        for region in known:
+            for flag in ("true", "false"):
+                family.add_metric([region, flag], values.get((name, region, flag), 0))
+        families.append(family)
+    ratings = CounterMetricFamily(
+        "aftercare_ratings",
+        "Customer ratings (repair acceptance, follow-up call, complaint feedback)",
+        labels=["region", "source", "score"],
+    )
+    for region in known:
+        for source in d.RATING_SOURCES:
+            for score in d.SCORES:
+                value = values.get((d.RATINGS, region, d.rating_label(source, score)), 0)
+                ratings.add_metric([region, source, str(score)], value)
+    families.append(ratings)
+    return families
+
+
+def _current_month_families(session: Session, rt: Runtime, now: dt.datetime) -> list[Metric]:
+    """This month's KPIs per region (each region's own month); a ratio without a denominator
+    is left out rather than reported as zero."""
+    months = Months(rt.calendars)
+    regions = sorted(rt.settings.regions)
+    current = {region: months(now, region) for region in regions}
+    sums = queries.sum_measures(session, months=set(current.values()), by=("region",))
+    overdue, unanswered = queries.count_past_deadline(
+        session, months=set(current.values()), now=now
+    )
+    for _, region in sums:  # a region no longer configured still reports its data
+        current.setdefault(region, months(now, region))
+    ratio_families = {
+        name: GaugeMetricFamily(metric, f"{text}, this month", labels=["region"])
+        for name, metric, text in RATIOS
+    }
+    mean = GaugeMetricFamily(
+        "aftercare_kpi_mean_satisfaction",
+        "Mean acceptance rating (1-5), this month",
+        labels=["region"],
+    )
+    repair_time = GaugeMetricFamily(
+        "aftercare_kpi_mean_time_to_repair_seconds",
+        "Mean time from ticket reported to repair accepted, this month",
+        labels=["region"],
+    )
+    for region, month in sorted(current.items()):
+        scope = Sums(
+            sums.get((month, region), {}),
+            overdue_complaints=overdue.get((month, region), 0),
+            unanswered_tickets=unanswered.get((month, region), 0),
+        )
+        for name, (numerator, denominator) in fractions(scope).items():
+            if denominator:
+                ratio_families[name].add_metric([region], numerator / denominator)
+        count, _, total = scope.get(d.CSAT)
+        if count:
+            mean.add_metric([region], total / count)
+        count, _, total = scope.get(d.REPAIR_TIME)
+        if count:
+            repair_time.add_metric([region], total / count)
+    backlog = GaugeMetricFamily(
+        "aftercare_backlog_open", "Open tickets and work orders now", labels=["service", "region"]
+    )
+    open_items = queries.get_backlog(session)
+    for service in d.SERVICES:
+        for region in sorted(set(regions) | {r for s, r in open_items if s == service}):
+            backlog.add_metric([service, region], open_items.get((service, region), 0))
+    return [
+        *ratio_families.values(),
+        mean,
+        repair_time,
+        backlog,
+        *_technician_families(session, current),
+    ]
+
+
+TECHNICIAN_KPIS = ("repair_timeliness", "first_time_fix", "csat")
+
+
+def _technician_families(session: Session, current: dict[str, str]) -> list[Metric]:
+    """This month's KPIs per technician (region drill-down ranking); ``facts`` is each
+    ratio's denominator, so a ranking can ignore technicians with too few facts."""
+    ratio = GaugeMetricFamily(
+        "aftercare_kpi_technician_ratio",
+        "A technician's KPI ratio, this month",
+        labels=["region", "technician", "kpi"],
+    )
+    facts = GaugeMetricFamily(
+        "aftercare_kpi_technician_facts",
+        "Facts behind a technician's KPI ratio, this month",
+        labels=["region", "technician", "kpi"],
+    )
+    mean = GaugeMetricFamily(
+        "aftercare_kpi_technician_mean_satisfaction",
+        "A technician's mean acceptance rating (1-5), this month",
+        labels=["region", "technician"],
+    )
+    sums = queries.sum_measures(session, months=set(current.values()), by=("region", "technician"))
+    for (month, region, technician), measures in sorted(sums.items()):
+        if current.get(region) != month:
+            continue
+        scope = Sums(measures)
+        for name, (numerator, denominator) in fractions(scope).items():
+            if name in TECHNICIAN_KPIS and denominator:
+                ratio.add_metric([region, technician, name], numerator / denominator)
+                facts.add_metric([region, technician, name], denominator)
+        count, _, total = scope.get(d.CSAT)
+        if count:
+            mean.add_metric([region, technician], total / count)
+    return [ratio, facts, mean]

@@ -2,9 +2,13 @@
 
 Transport-neutral: the RabbitMQ consumer and the in-process transport both hand batches of
 raw messages here and settle each one (ack, retry later, park) by the outcome returned. A
-batch commits in one transaction, each message inside its own savepoint, so a failing handler
-rolls back only its own effects; the inbox row commits with the effect, and acks follow the
-commit.
+batch commits in one transaction; a failing handler's message is taken out and the rest of
+the batch rerun; the inbox rows commit with the effects, and acks follow the commit.
+
+A consumer whose subscriptions have a ``batch`` factory gets one batch object per attempt:
+its handlers stage effects on it and it writes them all in ``flush()`` before the commit. A
+flush that fails cannot be pinned on one message, so the batch is then applied one message
+at a time, where it can.
 """
 
 from __future__ import annotations
@@ -18,13 +22,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from shared.clock import Clock
 from shared.config import Settings
 from shared.db import Database, InboxMessage, UnitOfWork
-from shared.events import Event, EventCatalog, EventContractError, Subscriptions
+from shared.events import BatchScope, Event, EventCatalog, EventContractError, Subscriptions
 from shared.faults import crash_point
 from shared.metrics import CONSUMER_DB_ERRORS, CONSUMER_LAG, EVENTS_HANDLED, HANDLER_DURATION
 from shared.outbox import Outbox
@@ -71,6 +75,10 @@ class _HandlerFailed(Exception):
         self.settled = settled
 
 
+class _BatchFailed(Exception):
+    """A batch's flush failed: it is redone one message at a time."""
+
+
 class DatabaseUnavailable(RuntimeError):
     """The consumer's database failed: hold the batch unacked, back off, try again."""
 
@@ -105,10 +113,13 @@ class EventProcessor:
         try:
             try:
                 settled = self._apply(messages)
-            except sa_exc.IntegrityError:
-                # Another consumer applied one of these concurrently: redo one by one, so the
-                # inbox sorts out which ones are duplicates.
-                log.info("batch conflict, applying one by one", extra={"service": self.service})
+            except (sa_exc.IntegrityError, _BatchFailed) as exc:
+                # Another consumer applied one of these concurrently (the inbox then sorts out
+                # which ones are duplicates), or a batch flush failed: redo one by one.
+                log.info(
+                    "batch failed, applying one by one",
+                    extra={"service": self.service, "error": repr(exc)},
+                )
                 settled = [s for m in messages for s in self._apply([m])]
         except INFRASTRUCTURE_ERRORS as exc:
             CONSUMER_DB_ERRORS.labels(self.service).inc()
@@ -149,6 +160,8 @@ class EventProcessor:
     ) -> list[Settled] | None:
         """Apply every message not already failed; None (and the failure recorded in
         ``failed``) when a handler raises."""
+        # Opened first: a batch may take a lock that orders it after a concurrent batch.
+        batch = self._open_batch(session)
         seen = self._already_applied(session, ids)
         settled = []
         for index, (message, event, error) in enumerate(parsed):
@@ -156,11 +169,93 @@ class EventProcessor:
                 settled.append(failed[index])
                 continue
             try:
-                settled.append(self._apply_one(session, message, event, error, seen))
+                settled.append(self._apply_one(session, message, event, error, seen, batch))
             except _HandlerFailed as failure:
                 failed[index] = failure.settled
                 return None
+        if batch is not None and not self._flush(session, batch, parsed, settled, failed):
+            return None
         return settled
+
+    def _open_batch(self, session: Session) -> BatchScope | None:
+        factory = self.subscriptions.batch
+        if factory is None:
+            return None
+        return factory(self._unit_of_work(session, correlation_id=None, causation_id=None))
+
+    def _flush(
+        self,
+        session: Session,
+        batch: BatchScope,
+        parsed: list[tuple[Incoming, Event | None, str | None]],
+        settled: list[Settled],
+        failed: dict[int, Settled],
+    ) -> bool:
+        """Write the batch's staged effects and its inbox rows; False when the only applied
+        message's effects failed (it is then recorded in ``failed``)."""
+        applied = [i for i, item in enumerate(settled) if item.outcome is Outcome.APPLIED]
+        if not applied:  # nothing was staged
+            return True
+        try:
+            batch.flush()
+            now = self.clock.now()
+            session.execute(
+                insert(InboxMessage),
+                [
+                    {
+                        "consumer": self.service,
+                        "event_id": str(event.id),
+                        "type": event.type,
+                        "applied_at": now,
+                    }
+                    for i in applied
+                    if (event := parsed[i][1]) is not None
+                ],
+            )
+        except INFRASTRUCTURE_ERRORS:
+            raise
+        except sa_exc.IntegrityError:
+            raise
+        except Exception as exc:
+            if len(applied) > 1:
+                raise _BatchFailed(f"{type(exc).__name__}: {exc}") from exc
+            [index] = applied
+            message, event, _ = parsed[index]
+            assert event is not None
+            failed[index] = self._failure(message, event, exc)
+            return False
+        return True
+
+    def _unit_of_work(
+        self, session: Session, *, correlation_id: str | None, causation_id: str | None
+    ) -> UnitOfWork:
+        outbox = Outbox(
+            session, self.catalog, correlation_id=correlation_id, causation_id=causation_id
+        )
+        return UnitOfWork(
+            session,
+            outbox,
+            self.clock,
+            deferred_commit=True,
+            settings=self.settings,
+            calendars=self.calendars,
+        )
+
+    def _failure(self, message: Incoming, event: Event, exc: Exception) -> Settled:
+        """A handler's failure: retried later, or parked once out of attempts."""
+        outcome = Outcome.RETRY if message.attempts < self.max_retries else Outcome.PARK
+        log.warning(
+            "handler failed",
+            extra={
+                "service": self.service,
+                "event_id": str(event.id),
+                "event_type": event.type,
+                "attempt": message.attempts + 1,
+                "outcome": outcome.value,
+                "error": repr(exc),
+            },
+        )
+        return Settled(message, outcome, event.type, f"{type(exc).__name__}: {exc}")
 
     def _already_applied(self, session: Session, ids: list[str]) -> set[str]:
         if not ids:
@@ -179,6 +274,7 @@ class EventProcessor:
         event: Event | None,
         parse_error: str | None,
         seen: set[str],
+        batch: BatchScope | None,
     ) -> Settled:
         if event is None:
             return Settled(message, Outcome.PARK, error=parse_error)
@@ -189,51 +285,33 @@ class EventProcessor:
         except EventContractError as exc:
             return Settled(message, Outcome.PARK, event.type, _describe(exc))
         try:
-            outbox = Outbox(
-                session,
-                self.catalog,
-                correlation_id=event.correlation_id or str(event.id),
-                causation_id=str(event.id),
-            )
-            uow = UnitOfWork(
-                session,
-                outbox,
-                self.clock,
-                deferred_commit=True,
-                settings=self.settings,
-                calendars=self.calendars,
-            )
-            for handler, delivery in calls:
-                handler(delivery, uow)
-            session.add(
-                InboxMessage(
-                    consumer=self.service,
-                    event_id=str(event.id),
-                    type=event.type,
-                    applied_at=self.clock.now(),
+            if batch is not None:
+                # Staged on the batch; written, with the inbox rows, by its flush.
+                for handler, delivery in calls:
+                    handler(delivery, batch)
+            else:
+                uow = self._unit_of_work(
+                    session,
+                    correlation_id=event.correlation_id or str(event.id),
+                    causation_id=str(event.id),
                 )
-            )
-            session.flush()
+                for handler, delivery in calls:
+                    handler(delivery, uow)
+                session.add(
+                    InboxMessage(
+                        consumer=self.service,
+                        event_id=str(event.id),
+                        type=event.type,
+                        applied_at=self.clock.now(),
+                    )
+                )
+                session.flush()
         except INFRASTRUCTURE_ERRORS:
             raise
         except sa_exc.IntegrityError:
             raise
         except Exception as exc:
-            outcome = Outcome.RETRY if message.attempts < self.max_retries else Outcome.PARK
-            log.warning(
-                "handler failed",
-                extra={
-                    "service": self.service,
-                    "event_id": str(event.id),
-                    "event_type": event.type,
-                    "attempt": message.attempts + 1,
-                    "outcome": outcome.value,
-                    "error": repr(exc),
-                },
-            )
-            raise _HandlerFailed(
-                Settled(message, outcome, event.type, f"{type(exc).__name__}: {exc}")
-            ) from exc
+            raise _HandlerFailed(self._failure(message, event, exc)) from exc
         seen.add(str(event.id))
         return Settled(message, Outcome.APPLIED, event.type, occurred_at=event.occurred_at)
 

@@ -1,0 +1,143 @@
+"""kpi's REST schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from services.kpi.months import MONTH_PATTERN
+from services.kpi.services import MAX_SEED
+from shared.schemas import InputSchema, QuerySchema, Region, UTCDateTimeField
+
+BY = ("region", "technician")
+
+
+class Month(fields.String):
+    """A calendar month, ``YYYY-MM`` (in each region's time zone)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"description": "YYYY-MM, in each region's time zone", "example": "2026-11"}
+        super().__init__(
+            validate=validate.Regexp(MONTH_PATTERN, error="expected a month as YYYY-MM"),
+            metadata={**metadata, **kwargs.pop("metadata", {})},
+            **kwargs,
+        )
+
+
+class KpiQueryArgs(QuerySchema):
+    month = Month(metadata={"description": "default: the current month"})
+    region = Region()
+    technician = fields.UUID(metadata={"description": "one technician's KPIs"})
+
+
+class ScorecardQueryArgs(QuerySchema):
+    month = Month()
+    by = fields.String(required=True, validate=validate.OneOf(BY))
+    region = Region(metadata={"description": "rank the technicians of one region"})
+    weights = fields.String(
+        validate=validate.Length(min=1, max=500),
+        metadata={
+            "description": "override the configured weights, e.g. "
+            "repair_timeliness=0.5,first_time_fix=0.5"
+        },
+    )
+
+
+class SpotCheckCreate(InputSchema):
+    month = Month(required=True)
+    region = Region(metadata={"description": "default: every region (the token's, if limited)"})
+    size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1000))
+    seed = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=0, max=MAX_SEED),
+        metadata={"description": "draw with this seed (default: a random one, recorded)"},
+    )
+
+
+class ShareRead(ma.Schema):
+    version = fields.Integer()
+    numerator = fields.Integer()
+    denominator = fields.Integer()
+    ratio = fields.Float(allow_none=True)
+    mean_rating = fields.Float(allow_none=True)
+    open_past_deadline = fields.Integer()
+    unanswered_past_deadline = fields.Integer()
+
+
+class TimeToRepairRead(ma.Schema):
+    version = fields.Integer()
+    repairs = fields.Integer()
+    mean_seconds = fields.Float(allow_none=True)
+    mean_hours = fields.Float(allow_none=True)
+
+
+class BacklogRead(ma.Schema):
+    version = fields.Integer()
+    tickets = fields.Integer(metadata={"description": "open tickets, now"})
+    work_orders = fields.Integer(metadata={"description": "open work orders, now"})
+
+
+class KpiSetRead(ma.Schema):
+    csat = fields.Nested(ShareRead)
+    repair_timeliness = fields.Nested(ShareRead)
+    first_time_fix = fields.Nested(ShareRead)
+    mean_time_to_repair = fields.Nested(TimeToRepairRead)
+    repeat_visits = fields.Nested(ShareRead)
+    followup_satisfaction = fields.Nested(ShareRead)
+    complaint_timeliness = fields.Nested(ShareRead, allow_none=True)
+    complaint_satisfaction = fields.Nested(ShareRead, allow_none=True)
+    first_response_compliance = fields.Nested(ShareRead, allow_none=True)
+    open_backlog = fields.Nested(BacklogRead, allow_none=True)
+
+
+class KpisRead(ma.Schema):
+    month = fields.String()
+    region = fields.String(allow_none=True)
+    technician = fields.String(allow_none=True)
+    definitions = fields.Dict(keys=fields.String(), values=fields.Integer())
+    facts_built_with = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rebuild_needed = fields.Boolean()
+    kpis = fields.Nested(KpiSetRead)
+
+
+class ScorecardRowRead(ma.Schema):
+    rank = fields.Integer()
+    region = fields.String()
+    technician = fields.String()
+    composite = fields.Float(allow_none=True)
+    kpis = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    judged = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class ScorecardRead(ma.Schema):
+    month = fields.String()
+    by = fields.String()
+    region = fields.String(allow_none=True)
+    weights = fields.Dict(keys=fields.String(), values=fields.Float())
+    rows = fields.List(fields.Nested(ScorecardRowRead))
+
+
+class SpotCheckItemRead(ma.Schema):
+    work_order_id = fields.String()
+    region = fields.String()
+    kind = fields.String()
+    ticket_id = fields.String(allow_none=True)
+    technician_id = fields.String(attribute="completed_technician_id", allow_none=True)
+    visit_number = fields.Integer(attribute="completed_visit", allow_none=True)
+    result = fields.String(attribute="completed_result", allow_none=True)
+    completed_at = UTCDateTimeField(allow_none=True)
+    accepted_at = UTCDateTimeField(allow_none=True)
+
+
+class SpotCheckRead(ma.Schema):
+    id = fields.String()
+    month = fields.String()
+    region = fields.String(allow_none=True)
+    size = fields.Integer()
+    seed = fields.Integer()
+    population = fields.Integer()
+    created_at = UTCDateTimeField()
+    created_by = fields.String()
+    work_orders = fields.List(fields.Nested(SpotCheckItemRead))
