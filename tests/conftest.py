@@ -54,9 +54,7 @@ def postgres_url() -> Iterator[str]:
         drop_pg_database(url)
 
 
-@pytest.fixture(scope="session")
-def amqp_url() -> Iterator[str]:
-    """The real RabbitMQ, in a virtual host of this test session's own."""
+def _vhost() -> Iterator[str]:
     vhost = f"aftercare-test-{uuid.uuid4().hex[:8]}"
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
@@ -65,3 +63,15 @@ def amqp_url() -> Iterator[str]:
         yield f"{base}/{vhost}"
     finally:
         rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    """The real RabbitMQ, in a virtual host of this test session's own."""
+    yield from _vhost()
+
+
+@pytest.fixture
+def private_amqp_url() -> Iterator[str]:
+    """A virtual host of this test's own, for tests that need to know every binding."""
+    yield from _vhost()

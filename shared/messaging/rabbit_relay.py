@@ -145,8 +145,8 @@ class RabbitRelay:
             self._pruner.maybe_prune()
             full = self._publish_batch()
         except Exception:
-            log.exception("relay could not read the outbox", extra={"service": self.service})
-            self._abandon_batch("database error")
+            log.exception("relay batch failed", extra={"service": self.service})
+            self._abandon_batch("batch failed")
             self._schedule(1.0)
             return
         if self._batch is None:
@@ -154,7 +154,11 @@ class RabbitRelay:
 
     def _publish_batch(self) -> bool:
         session = self.db.sessions()
-        rows = claim_batch(session, now=self.clock.now(), limit=self.batch_size)
+        try:
+            rows = claim_batch(session, now=self.clock.now(), limit=self.batch_size)
+        except Exception:
+            session.close()
+            raise
         if not rows:
             session.rollback()
             session.close()
@@ -162,7 +166,9 @@ class RabbitRelay:
         if self.db.dialect != "postgresql":
             session.commit()  # SQLite: do not hold the write lock while the broker confirms
         crash_point("relay.before_publish")
-        batch = _Batch(session=session, rows=rows)
+        # Owned by the relay from here: a failure below (the channel closing mid-batch) is
+        # abandoned by _tick, which rolls the claim back so the row locks are released.
+        batch = self._batch = _Batch(session=session, rows=rows)
         for row in rows:
             self._channel.basic_publish(
                 exchange=EXCHANGE,
@@ -173,7 +179,6 @@ class RabbitRelay:
             )
             self._next_tag += 1
             batch.by_tag[self._next_tag] = row
-        self._batch = batch
         assert self._connection is not None
         batch.timeout = self._connection.ioloop.call_later(
             CONFIRM_TIMEOUT_SECONDS, self._confirm_timeout

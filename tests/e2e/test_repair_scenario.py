@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import requests
 
 from shared.messaging.topology import EXCHANGE, declare
@@ -41,12 +43,18 @@ def get(url: str, *roles: str, sub: str = "tester") -> Any:
     return response.json()
 
 
-def listen_to_everything(amqp_url: str) -> None:
-    connection, channel = amqp_channel(amqp_url)
+@pytest.fixture
+def listening(network: Network) -> Iterator[Network]:
+    """A queue bound to every event, removed afterwards (it would catch other tests' too)."""
+    connection, channel = amqp_channel(network.amqp_url)
     declare(channel, [])
     channel.queue_delete(PROBE_QUEUE)
     channel.queue_declare(PROBE_QUEUE, durable=True)
     channel.queue_bind(PROBE_QUEUE, EXCHANGE, routing_key="#")
+    connection.close()
+    yield network
+    connection, channel = amqp_channel(network.amqp_url)
+    channel.queue_delete(PROBE_QUEUE)
     connection.close()
 
 
@@ -69,8 +77,8 @@ def drain(amqp_url: str, expected: int) -> list[dict[str, Any]]:
     return events
 
 
-def test_hotline_call_to_closed_ticket(network: Network) -> None:
-    listen_to_everything(network.amqp_url)
+def test_hotline_call_to_closed_ticket(listening: Network) -> None:
+    network = listening
     intake = network.web("intake")
     dispatch = network.web("dispatch")
     network.worker("intake")

@@ -46,8 +46,7 @@ def _probe_queues() -> list[str]:
     ]
 
 
-@pytest.fixture
-def probe_service(database_url: str, amqp_url: str) -> Iterator[Probe]:
+def _start_probe(database_url: str, amqp_url: str) -> Probe:
     _delete_queues(amqp_url, *_probe_queues())
     SWITCHES.failing_markers.clear()
     SWITCHES.calls.clear()
@@ -58,11 +57,29 @@ def probe_service(database_url: str, amqp_url: str) -> Iterator[Probe]:
         lambda: worker.consumer.connected.is_set() and worker.relay.connected.is_set(),
         what="worker connected",
     )
-    yield Probe(rt, worker, amqp_url)
-    worker.stop.set()
-    worker.join()
-    assert not worker.failed, worker.failed
-    rt.db.dispose()
+    return Probe(rt, worker, amqp_url)
+
+
+def _stop_probe(p: Probe) -> None:
+    p.worker.stop.set()
+    p.worker.join()
+    assert not p.worker.failed, p.worker.failed
+    p.rt.db.dispose()
+
+
+@pytest.fixture
+def probe_service(database_url: str, amqp_url: str) -> Iterator[Probe]:
+    started = _start_probe(database_url, amqp_url)
+    yield started
+    _stop_probe(started)
+
+
+@pytest.fixture
+def lone_probe(database_url: str, private_amqp_url: str) -> Iterator[Probe]:
+    """The probe alone in its own virtual host: no other queue can bind its events."""
+    started = _start_probe(database_url, private_amqp_url)
+    yield started
+    _stop_probe(started)
 
 
 def _outbox_unsent(rt: Runtime) -> int:
@@ -205,16 +222,15 @@ def test_failing_handler_is_retried_then_parked_and_replay_applies_it_once(
     assert queue_depth(probe_service.amqp_url, dead_letter_queue("probe")) == 0
 
 
-def test_unroutable_event_stays_in_the_outbox_with_its_error(probe_service: Probe) -> None:
-    # No queue binds probe.unbound (kpi's catch-all queue is removed for this test).
-    _delete_queues(probe_service.amqp_url, queue_name("kpi"))
-    emit(probe_service.rt, "lost", type_="probe.unbound")
-    emit(probe_service.rt, "found")
+def test_unroutable_event_stays_in_the_outbox_with_its_error(lone_probe: Probe) -> None:
+    # No queue binds probe.unbound in this virtual host.
+    emit(lone_probe.rt, "lost", type_="probe.unbound")
+    emit(lone_probe.rt, "found")
 
-    wait_until(lambda: "found" in effects(probe_service.rt), what="routable event")
+    wait_until(lambda: "found" in effects(lone_probe.rt), what="routable event")
 
     def unbound_row() -> OutboxMessage | None:
-        with probe_service.rt.db.session() as session:
+        with lone_probe.rt.db.session() as session:
             return session.scalars(
                 select(OutboxMessage).where(
                     OutboxMessage.type == "probe.unbound", OutboxMessage.attempts >= 1
