@@ -492,7 +492,7 @@ class BulkBatch:
 def bulk_load(rt: Any, history: History) -> dict[str, Any]:
     """Insert the consumer's end state for the whole history, in bulk."""
     from services.kpi import definitions
-    from services.kpi.batch import lag_bucket
+    from services.kpi.batch import lag_bucket, split_deltas
     from services.kpi.handlers import SUBSCRIPTIONS
     from services.kpi.models import (
         ArchivedEvent,
@@ -576,27 +576,7 @@ def bulk_load(rt: Any, history: History) -> dict[str, Any]:
             for i in range(0, len(entity_rows), INSERT_CHUNK):
                 session.execute(sa.insert(model.__table__), entity_rows[i : i + INSERT_CHUNK])
             session.commit()
-        monthly, counters, backlog = [], [], []
-        for key, (count, hits, total) in totals.items():
-            if key[0] == "m":
-                _, month, region, technician, measure = key
-                monthly.append(
-                    {
-                        "month": month,
-                        "region": region,
-                        "technician": technician,
-                        "measure": measure,
-                        "count": count,
-                        "hits": hits,
-                        "total": total,
-                    }
-                )
-            elif key[0] == "c":
-                _, name, region, label = key
-                counters.append({"name": name, "region": region, "label": label, "value": count})
-            else:
-                _, service, region = key
-                backlog.append({"service": service, "region": region, "open": count})
+        monthly, counters, backlog = split_deltas(totals)
         for model, values in (
             (MonthlyAggregate, monthly),
             (Counter, counters),

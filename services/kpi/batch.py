@@ -262,27 +262,7 @@ class KpiBatch:
         self.session.execute(_upsert(self.session, store.table, tuple(store.key_columns)), rows)
 
     def _write_deltas(self, deltas: dict[definitions.Key, list[int]]) -> None:
-        monthly, counters, backlog = [], [], []
-        for key, (count, hits, total) in deltas.items():
-            if key[0] == "m":
-                _, month, region, technician, measure = key
-                monthly.append(
-                    {
-                        "month": month,
-                        "region": region,
-                        "technician": technician,
-                        "measure": measure,
-                        "count": count,
-                        "hits": hits,
-                        "total": total,
-                    }
-                )
-            elif key[0] == "c":
-                _, name, region, label = key
-                counters.append({"name": name, "region": region, "label": label, "value": count})
-            else:
-                _, service, region = key
-                backlog.append({"service": service, "region": region, "open": count})
+        monthly, counters, backlog = split_deltas(deltas)
         session = self.session
         increment(
             session,
@@ -345,3 +325,33 @@ def _upsert(session: Session, table: Table, keys: tuple[str, ...]) -> Any:
 
 def _insert_ignoring_conflicts(session: Session, table: Table, keys: list[str]) -> Any:
     return _dialect_insert(session)(table).on_conflict_do_nothing(index_elements=keys)
+
+
+def split_deltas(
+    deltas: Mapping[definitions.Key, Sequence[int]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Aggregate deltas as rows of the monthly, counter and backlog tables."""
+    monthly: list[dict[str, Any]] = []
+    counters: list[dict[str, Any]] = []
+    backlog: list[dict[str, Any]] = []
+    for key, (count, hits, total) in deltas.items():
+        if key[0] == "m":
+            _, month, region, technician, measure = key
+            monthly.append(
+                {
+                    "month": month,
+                    "region": region,
+                    "technician": technician,
+                    "measure": measure,
+                    "count": count,
+                    "hits": hits,
+                    "total": total,
+                }
+            )
+        elif key[0] == "c":
+            _, name, region, label = key
+            counters.append({"name": name, "region": region, "label": label, "value": count})
+        else:
+            _, service, region = key
+            backlog.append({"service": service, "region": region, "open": count})
+    return monthly, counters, backlog
