@@ -142,6 +142,8 @@ class EventCatalog:
     def __init__(self, producer: str) -> None:
         self.producer = producer
         self._declarations: dict[tuple[str, int], EventDeclaration] = {}
+        # dump/validate keep no state between calls: one instance per schema, not per event
+        self._schemas: dict[type[PayloadSchema], PayloadSchema] = {}
 
     def declare(
         self,
@@ -187,7 +189,9 @@ class EventCatalog:
             raise EventContractError(f"{self.producer} does not publish {type_} v{version}")
         if not re.match(REGION_PATTERN, region):
             raise EventContractError(f"region {region!r} is not one routing-key word")
-        schema = decl.schema()
+        schema = self._schemas.get(decl.schema)
+        if schema is None:
+            schema = self._schemas[decl.schema] = decl.schema()
         stray = set(data) - set(schema.fields)
         if stray:
             raise EventContractError(f"{type_} v{decl.version} has no fields {sorted(stray)}")

@@ -57,6 +57,26 @@ def _refuse(work_order: WorkOrder, action: str) -> Conflict:
     return Conflict(f"cannot {action}: work order {work_order.id} is {work_order.status}")
 
 
+def _visit_for(
+    uow: UnitOfWork,
+    work_order_id: uuid.UUID,
+    *,
+    by: Principal,
+    status: str,
+    action: str,
+    assigned_only: bool = True,
+) -> tuple[WorkOrder, Visit]:
+    """The locked work order in ``status`` and its current visit, acted on by the assigned
+    technician (office roles too when ``assigned_only`` is false); 409 otherwise."""
+    work_order = locked_work_order(uow, work_order_id, by=by)
+    if work_order.status != status:
+        raise _refuse(work_order, action)
+    visit = _current(work_order)
+    if assigned_only or not by.has_any(OFFICE_ROLES):
+        _require_assigned(uow, visit, by)
+    return work_order, visit
+
+
 def schedule_visit(
     uow: UnitOfWork, *, work_order_id: uuid.UUID, schedule_in: dict[str, Any], by: Principal
 ) -> WorkOrder:
@@ -117,11 +137,7 @@ def check_in(
     uow: UnitOfWork, *, work_order_id: uuid.UUID, check_in_in: dict[str, Any], by: Principal
 ) -> WorkOrder:
     """The assigned technician arrives: identity and product checked, punctuality judged."""
-    work_order = locked_work_order(uow, work_order_id, by=by)
-    if work_order.status != SCHEDULED:
-        raise _refuse(work_order, "check in")
-    visit = _current(work_order)
-    _require_assigned(uow, visit, by)
+    work_order, visit = _visit_for(uow, work_order_id, by=by, status=SCHEDULED, action="check in")
     arrived_at = check_in_in.get("arrived_at") or uow.clock.now()
     if arrived_at < visit.scheduled_at:
         raise InvalidInput(
@@ -152,11 +168,9 @@ def complete_visit(
     uow: UnitOfWork, *, work_order_id: uuid.UUID, record_in: dict[str, Any], by: Principal
 ) -> WorkOrder:
     """The assigned technician writes the repair record of the visit in progress."""
-    work_order = locked_work_order(uow, work_order_id, by=by)
-    if work_order.status != IN_PROGRESS:
-        raise _refuse(work_order, "record a repair")
-    visit = _current(work_order)
-    _require_assigned(uow, visit, by)
+    work_order, visit = _visit_for(
+        uow, work_order_id, by=by, status=IN_PROGRESS, action="record a repair"
+    )
     assert visit.arrived_at is not None
     if record_in["started_at"] < visit.arrived_at:
         raise InvalidInput(
@@ -204,12 +218,14 @@ def answer_repair(
     """The customer accepts and rates the repair, or rejects it: another visit follows, or
     escalation after too many failed visits on a product defect."""
     now = uow.clock.now()
-    work_order = locked_work_order(uow, work_order_id, by=by)
-    if work_order.status != AWAITING_ACCEPTANCE:
-        raise _refuse(work_order, "record the customer's answer")
-    visit = _current(work_order)
-    if not by.has_any(OFFICE_ROLES):
-        _require_assigned(uow, visit, by)
+    work_order, visit = _visit_for(
+        uow,
+        work_order_id,
+        by=by,
+        status=AWAITING_ACCEPTANCE,
+        action="record the customer's answer",
+        assigned_only=False,
+    )
     responded_at = answer_in.get("responded_at") or now
     assert visit.finished_at is not None
     if responded_at < visit.finished_at:

@@ -180,6 +180,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+_CUSTOMER_OUT, _PRODUCT_OUT = CustomerOut(), ProductOut()
+
+
 class TicketRead(ma.Schema):
     id = fields.UUID()
     channel = fields.String()
@@ -187,8 +190,8 @@ class TicketRead(ma.Schema):
     status = fields.String()
     priority = fields.String()
     region = fields.String()
-    customer = fields.Function(lambda t: CustomerOut().dump(t))
-    product = fields.Function(lambda t: ProductOut().dump(t))
+    customer = fields.Function(lambda t: _CUSTOMER_OUT.dump(t))
+    product = fields.Function(lambda t: _PRODUCT_OUT.dump(t))
     symptom = fields.String()
     usage_environment = fields.String()
     reported_at = UTCDateTimeField()
