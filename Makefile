@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install run test lint typecheck unit integration e2e bench docs clean
+.PHONY: install run test lint architecture typecheck unit integration e2e bench docs clean
 
 install: $(VENV)/.installed
 
@@ -20,10 +20,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+architecture: install
+	$(BIN)/lint-imports --no-cache
+
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint architecture typecheck
 	$(BIN)/pytest
 
 unit: install

@@ -1,4 +1,5 @@
-"""``aftercare``: operator commands (migrate, topology, tokens, dead letters, docs, run)."""
+"""``aftercare``: operator commands (migrate, topology, tokens, dead letters, docs, run), and
+the commands services add (``ServiceDefinition.commands``)."""
 
 from __future__ import annotations
 
@@ -8,58 +9,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
-
-import pika
 
 from shared.config import Settings
-from shared.service import SERVICE_NAMES, all_definitions, load_definition
-
-
-def topologies(*, from_env: bool = True) -> list[Any]:
-    """Every consumer's topology; retry delays from the environment, or the defaults (the
-    shipped definitions must not depend on the shell that generated them)."""
-    from shared.messaging.topology import ConsumerTopology
-
-    result = []
-    for definition in all_definitions():
-        if definition.subscriptions:
-            delays = (
-                Settings.from_env(definition.name).retry_delays_seconds
-                if from_env
-                else Settings.retry_delays_seconds
-            )
-            result.append(
-                ConsumerTopology(
-                    consumer=definition.name,
-                    binding_keys=tuple(definition.subscriptions.binding_keys()),
-                    retry_delays_seconds=delays,
-                )
-            )
-    return result
-
-
-def declare_topology(amqp_url: str) -> None:
-    """Declare the exchange and every consumer's queues (idempotent)."""
-    from shared.messaging.topology import declare
-
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        declare(connection.channel(), topologies())
-    finally:
-        connection.close()
-
-
-def rabbitmq_definitions() -> dict[str, Any]:
-    from shared.messaging.topology import definitions
-
-    return definitions(topologies(from_env=False), producers=list(SERVICE_NAMES))
+from shared.network import audiences, declare_topology, ensure_jwt_secret, rabbitmq_definitions
+from shared.service import all_definitions, load_definition, service_names
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
     from shared.migrations import upgrade
 
-    for name in args.services or SERVICE_NAMES:
+    for name in args.services or service_names():
         upgrade(load_definition(name), Settings.from_env(name).database_url, args.revision)
         print(f"{name}: migrated to {args.revision}")
     return 0
@@ -73,17 +32,16 @@ def _cmd_topology(args: argparse.Namespace) -> int:
         else:
             Path(args.definitions).write_text(text)
         return 0
-    declare_topology(Settings.from_env("intake").amqp_url)
+    declare_topology(Settings.common().amqp_url)
     print("topology declared")
     return 0
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
     from shared.auth import mint_token
-    from shared.runner import ensure_jwt_secret
 
     ensure_jwt_secret(Path(os.environ.get("AFTERCARE_VAR_DIR", "var")))
-    settings = Settings.from_env("intake")
+    settings = Settings.common()
     if not settings.jwt_secret:
         print(
             "minting needs AFTERCARE_JWT_SECRET (HS256); RS256 tokens come from your IdP",
@@ -95,7 +53,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
             key=settings.jwt_secret,
             sub=args.sub,
             roles=args.roles.split(","),
-            audiences=[f"aftercare.{s}" for s in SERVICE_NAMES],
+            audiences=audiences(),
             issuer=settings.jwt_issuer,
             region=args.region,
             ttl=dt.timedelta(hours=args.hours),
@@ -135,12 +93,6 @@ def _cmd_asyncapi(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_kpi_rebuild(args: argparse.Namespace) -> int:
-    from services.kpi.rebuild import main as rebuild
-
-    return rebuild(["--chunk-size", str(args.chunk_size)])
-
-
 def _cmd_run(_args: argparse.Namespace) -> int:
     from shared.runner import main as run
 
@@ -155,6 +107,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aftercare", description=__doc__)
+    names = service_names()
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("migrate", help="apply Alembic migrations")
@@ -179,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("dead-letters", help="list or replay parked messages")
     p.add_argument("action", choices=["list", "replay"])
-    p.add_argument("service", choices=SERVICE_NAMES)
+    p.add_argument("service", choices=names)
     p.add_argument("--id", help="replay only this event id")
     p.add_argument("--all", action="store_true", help="replay every parked message")
     p.set_defaults(func=_cmd_dead_letters)
@@ -188,14 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default="-")
     p.set_defaults(func=_cmd_asyncapi)
 
-    p = sub.add_parser("kpi-rebuild", help="rebuild kpi's facts from its event archive")
-    p.add_argument("--chunk-size", type=int, default=1000)
-    p.set_defaults(func=_cmd_kpi_rebuild)
-
     sub.add_parser("run", help="start the whole network locally").set_defaults(func=_cmd_run)
     p = sub.add_parser("worker", help="run one service's relay and consumer")
-    p.add_argument("service", choices=SERVICE_NAMES)
+    p.add_argument("service", choices=names)
     p.set_defaults(func=_cmd_worker)
+
+    for definition in all_definitions():
+        for command in definition.commands():
+            p = sub.add_parser(command.name, help=command.help)
+            command.configure(p)
+            p.set_defaults(func=command.run)
     return parser
 
 

@@ -8,15 +8,6 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_REGIONS = ("north", "northeast", "east", "central", "south", "southwest", "northwest")
-SERVICE_PORTS = {
-    "intake": 8001,
-    "dispatch": 8002,
-    "maintenance": 8003,
-    "returns": 8004,
-    "complaints": 8005,
-    "billing": 8006,
-    "kpi": 8007,
-}
 DEFAULT_AMQP = "amqp://guest:guest@localhost:5672/"
 # Each worker (relay + consumer) exposes its own /metrics on the web port + 1000.
 WORKER_METRICS_OFFSET = 1000
@@ -85,7 +76,12 @@ class Settings:
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, service: str) -> Settings:
+    def common(cls) -> Settings:
+        """The settings every service shares (broker, keys, regions), for the CLI and runner."""
+        return cls.from_env("common")
+
+    @classmethod
+    def from_env(cls, service: str, *, default_port: int = 0) -> Settings:
         """Read the settings of one service from AFTERCARE_* variables."""
         var_dir = Path(_env("AFTERCARE_VAR_DIR", "var") or "var")
         default_db = f"sqlite:///{(var_dir / f'{service}.db').as_posix()}"
@@ -114,9 +110,7 @@ class Settings:
             retry_delays_seconds=tuple(float(x) for x in retry.split(","))
             if retry
             else cls.retry_delays_seconds,
-            port=int(
-                _env(f"AFTERCARE_{service.upper()}_PORT", str(SERVICE_PORTS.get(service, 0))) or 0
-            ),
+            port=int(_env(f"AFTERCARE_{service.upper()}_PORT", str(default_port)) or 0),
             log_level=_env("AFTERCARE_LOG_LEVEL", "INFO") or "INFO",
             calendars_file=_env("AFTERCARE_CALENDARS_FILE"),
         )

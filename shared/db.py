@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -22,21 +22,20 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Select,
     String,
     Text,
     create_engine,
     event,
+    func,
+    select,
     text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-if TYPE_CHECKING:
-    from shared.calendar import CalendarBook
-    from shared.clock import Clock
-    from shared.config import Settings
-    from shared.outbox import Outbox
+from shared.domain import Page, Window
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -190,48 +189,6 @@ class Database:
         self.engine.dispose()
 
 
-class UnitOfWork:
-    """A transaction's session, its outbox, the clock, the service's settings and business
-    calendars: what every use case is given.
-
-    Use cases call ``commit()`` when their change is complete. In an event handler the
-    consumer owns the transaction (the inbox row and a batch of events commit together),
-    so there ``commit()`` only flushes and the consumer commits after the batch.
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        outbox: Outbox,
-        clock: Clock,
-        *,
-        deferred_commit: bool = False,
-        settings: Settings | None = None,
-        calendars: CalendarBook | None = None,
-    ) -> None:
-        self.session = session
-        self.outbox = outbox
-        self.clock = clock
-        self.settings = settings
-        self.calendars = calendars
-        self._deferred = deferred_commit
-        # Rows that must commit with the change (e.g. a pending Idempotency-Key).
-        self.before_commit: list[Callable[[], None]] = []
-
-    def commit(self) -> None:
-        """Make the change durable (or, inside a consumer batch, ready to be)."""
-        for hook in self.before_commit:
-            hook()
-        self.before_commit.clear()
-        if self._deferred:
-            self.session.flush()
-        else:
-            self.session.commit()
-
-    def rollback(self) -> None:
-        self.session.rollback()
-
-
 def increment(
     session: Session,
     table: Any,
@@ -253,28 +210,66 @@ def increment(
         key_names, rows = tuple(keys), list(amounts)
     if not rows:
         return
-    names = tuple(rows[0])
-    statement = _increment_statement(
-        session.get_bind().dialect.name,
-        table,
-        key_names,
-        tuple(n for n in names if n not in key_names),
+    names = tuple(n for n in rows[0] if n not in key_names)
+    _write_sorted(
+        session, _upsert(_dialect(session), table, key_names, names, "add"), key_names, rows
     )
+
+
+def replace(session: Session, table: Any, keys: Sequence[str], rows: list[dict[str, Any]]) -> None:
+    """Insert rows, or overwrite every other column of the rows with the same keys (one
+    executemany, in key order)."""
+    if not rows:
+        return
+    key_names = tuple(keys)
+    names = tuple(c.name for c in table.columns if c.name not in key_names)
+    statement = _upsert(_dialect(session), table, key_names, names, "replace")
+    _write_sorted(session, statement, key_names, rows)
+
+
+def insert_ignoring_conflicts(session: Session, table: Any, keys: Sequence[str]) -> Any:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` for this session's database."""
+    return _upsert(_dialect(session), table, tuple(keys), (), "ignore")
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _write_sorted(
+    session: Session, statement: Any, keys: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
     if len(rows) > 1:
-        rows.sort(key=lambda row: tuple(row[k] for k in key_names))
+        rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
     session.execute(statement, rows)
 
 
 @functools.lru_cache(maxsize=256)
-def _increment_statement(
-    dialect: str, table: Any, keys: tuple[str, ...], amounts: tuple[str, ...]
+def _upsert(
+    dialect: str, table: Any, keys: tuple[str, ...], columns: tuple[str, ...], how: str
 ) -> Any:
+    """The per-dialect upsert: ``add`` to, ``replace`` or ``ignore`` the existing row."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: getattr(table.c, name) + statement.excluded[name] for name in amounts},
-    )
+    if how == "ignore":
+        return statement.on_conflict_do_nothing(index_elements=list(keys))
+    excluded = statement.excluded
+    if how == "add":
+        changes = {name: getattr(table.c, name) + excluded[name] for name in columns}
+    else:
+        changes = {name: excluded[name] for name in columns}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
+
+
+def page(
+    session: Session, query: Select[Any], *, order: Iterable[Any], window: Window
+) -> Page[Any]:
+    """One window of a query's rows, in ``order``, with the count of all of them."""
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(*order).offset(window.offset).limit(window.limit)
+    ).scalars()
+    return Page(list(rows), int(total))

@@ -1,13 +1,13 @@
-"""RFC 9457 problem details, and the errors use cases raise to produce them."""
+"""The errors use cases raise on purpose, and how invalid fields are named (RFC 9457).
+
+No web framework here: the domain and use cases raise these; the web kit
+(``shared.web.problems``) renders them as ``application/problem+json``.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from http import HTTPStatus
 from typing import Any
-
-from flask import Response, has_request_context, request
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://aftercare.example/problems/"
@@ -69,33 +69,3 @@ def flatten_errors(messages: Any, prefix: str = "", *, top: bool = True) -> dict
     else:
         flat.setdefault(prefix or "body", []).append(str(messages))
     return flat
-
-
-def problem(
-    status: int,
-    detail: str | None = None,
-    *,
-    slug: str | None = None,
-    title: str | None = None,
-    errors: Mapping[str, Any] | None = None,
-    headers: Mapping[str, str] | None = None,
-    **extra: Any,
-) -> Response:
-    """An ``application/problem+json`` response."""
-    phrase = HTTPStatus(status).phrase
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + slug if slug else "about:blank",
-        "title": title or phrase,
-        "status": status,
-    }
-    if detail:
-        body["detail"] = detail
-    if has_request_context():
-        body["instance"] = request.path
-    if errors:
-        body["errors"] = errors
-    body.update(extra)
-    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response

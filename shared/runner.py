@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -17,46 +16,33 @@ import threading
 import time
 from pathlib import Path
 
-from shared.config import SERVICE_PORTS, Settings
+from shared.config import Settings
 from shared.logs import configure_logging
 from shared.messaging.amqp import broker_answers
 from shared.migrations import upgrade
-from shared.service import SERVICE_NAMES, all_definitions
+from shared.network import declare_topology, ensure_jwt_secret
+from shared.service import ServiceDefinition, all_definitions
 
 log = logging.getLogger("aftercare.run")
 REPO = Path(__file__).resolve().parent.parent
 
 
-def ensure_jwt_secret(var_dir: Path) -> None:
-    """A random local signing key in var/, unless one is configured."""
-    if (
-        os.environ.get("AFTERCARE_JWT_SECRET")
-        or os.environ.get("AFTERCARE_JWT_SECRET_FILE")
-        or os.environ.get("AFTERCARE_JWT_PUBLIC_KEY")
-    ):
-        return
-    path = var_dir / "jwt-secret"
-    if not path.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    os.environ["AFTERCARE_JWT_SECRET_FILE"] = str(path.resolve())
+def _settings(definition: ServiceDefinition) -> Settings:
+    return Settings.from_env(definition.name, default_port=definition.port)
 
 
 def migrate_all() -> None:
     for definition in all_definitions():
-        upgrade(definition, Settings.from_env(definition.name).database_url)
+        upgrade(definition, _settings(definition).database_url)
 
 
 def run_processes(amqp_url: str) -> int:
     """Each service as gunicorn web + worker processes, restarted if they die."""
-    from shared.cli import declare_topology
-
     declare_topology(amqp_url)
     var_dir = Path(os.environ.get("AFTERCARE_VAR_DIR", "var")).resolve()
     commands: dict[str, tuple[list[str], dict[str, str]]] = {}
-    for name in SERVICE_NAMES:
-        port = SERVICE_PORTS[name]
+    for definition in all_definitions():
+        name, port = definition.name, _settings(definition).port
         env = dict(
             os.environ,
             GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -115,9 +101,9 @@ def run_inprocess() -> int:
 
     bus = InProcessBus()
     stop = threading.Event()
-    servers, workers = [], []
+    servers, workers, ports = [], [], []
     for definition in all_definitions():
-        settings = Settings.from_env(definition.name).with_overrides(transport="inprocess")
+        settings = _settings(definition).with_overrides(transport="inprocess")
         workers.append(start_inprocess_worker(Runtime(definition, settings), bus, stop))
         server = make_server(
             "127.0.0.1", settings.port, build_app(definition, settings), threaded=True
@@ -126,11 +112,12 @@ def run_inprocess() -> int:
             target=server.serve_forever, daemon=True, name=f"{definition.name}-web"
         ).start()
         servers.append(server)
+        ports.append(str(settings.port))
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     print(
         "Aftercare running: in-process mode (no broker answered; events stay in this "
-        f"process), {len(servers)} services on ports 8001-8007; Ctrl-C to stop",
+        f"process), {len(servers)} services on ports {', '.join(ports)}; Ctrl-C to stop",
         flush=True,
     )
     while not stop.wait(1.0):
@@ -148,7 +135,7 @@ def main() -> int:
     var_dir.mkdir(parents=True, exist_ok=True)
     ensure_jwt_secret(var_dir)
     migrate_all()
-    settings = Settings.from_env("intake")
+    settings = Settings.common()
     mode = settings.transport
     if mode == "auto":
         mode = "rabbitmq" if broker_answers(settings.amqp_url) else "inprocess"

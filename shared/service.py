@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import functools
-import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,9 +15,9 @@ from sqlalchemy import MetaData
 
 from shared.clock import Clock, SystemClock
 from shared.config import Settings
-from shared.db import Database, UnitOfWork
+from shared.db import Database
 from shared.events import EventCatalog, Subscriptions
-from shared.outbox import Outbox
+from shared.unit_of_work import SqlUnitOfWork
 
 if TYPE_CHECKING:
     from flask_smorest import Blueprint
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 
     from shared.calendar import CalendarBook
 
-SERVICE_NAMES = ("intake", "dispatch", "maintenance", "returns", "complaints", "billing", "kpi")
+# Services register themselves under this entry-point group (pyproject.toml): the kit knows
+# none of them by name.
+ENTRY_POINTS = "aftercare.services"
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,22 @@ class PeriodicJob:
 
 
 @dataclass(frozen=True)
+class Command:
+    """An operator command a service adds to ``aftercare`` (kpi's ``kpi-rebuild``)."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
 class ServiceDefinition:
     """A service's tables, events, handlers and app factory: everything the kit wires."""
 
     name: str
     title: str
+    port: int  # the default web port (SPEC section 5); AFTERCARE_<SERVICE>_PORT overrides
     metadata: MetaData
     catalog: EventCatalog
     subscriptions: Subscriptions
@@ -52,23 +66,45 @@ class ServiceDefinition:
     blueprints: Callable[[], list[Blueprint]] = field(default=lambda: [])
     collectors: Callable[[Runtime], list[Collector]] = field(default=lambda _rt: [])
     periodic: tuple[PeriodicJob, ...] = ()
+    # The unit of work (with the service's repositories) its use cases are given.
+    unit_of_work: type[SqlUnitOfWork] = SqlUnitOfWork
+    commands: Callable[[], list[Command]] = field(default=lambda: [])
 
     @property
     def migrations_dir(self) -> Path:
         return self.package_dir / "migrations"
 
 
+@functools.cache
+def _registered() -> dict[str, EntryPoint]:
+    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINTS)}
+    if not found:
+        raise RuntimeError(
+            f"no services registered under {ENTRY_POINTS!r}: is the project installed?"
+        )
+    return found
+
+
+@functools.cache
 def load_definition(name: str) -> ServiceDefinition:
-    """The definition exported as ``SERVICE`` by ``services.<name>``."""
-    if name not in SERVICE_NAMES:
-        raise ValueError(f"unknown service {name!r}; known: {', '.join(SERVICE_NAMES)}")
-    module = importlib.import_module(f"services.{name}")
-    definition: ServiceDefinition = module.SERVICE
+    """The definition a service registered under ``name``."""
+    registered = _registered()
+    if name not in registered:
+        raise ValueError(f"unknown service {name!r}; known: {', '.join(service_names())}")
+    definition: ServiceDefinition = registered[name].load()
+    if definition.name != name:
+        raise RuntimeError(f"entry point {name!r} names service {definition.name!r}")
     return definition
 
 
 def all_definitions() -> list[ServiceDefinition]:
-    return [load_definition(name) for name in SERVICE_NAMES]
+    """Every registered service, in the order of their ports."""
+    return sorted((load_definition(n) for n in _registered()), key=lambda d: (d.port, d.name))
+
+
+def service_names() -> tuple[str, ...]:
+    """The registered services' names, in the order of their ports."""
+    return tuple(d.name for d in all_definitions())
 
 
 class Runtime:
@@ -83,7 +119,7 @@ class Runtime:
         db: Database | None = None,
     ) -> None:
         self.definition = definition
-        self.settings = settings or Settings.from_env(definition.name)
+        self.settings = settings or Settings.from_env(definition.name, default_port=definition.port)
         self.clock: Clock = clock or SystemClock()
         self.db = db or Database(self.settings.database_url)
         self.state: dict[str, Any] = {}
@@ -102,15 +138,16 @@ class Runtime:
     @contextmanager
     def unit_of_work(
         self, *, correlation_id: str | None = None, causation_id: str | None = None
-    ) -> Iterator[UnitOfWork]:
-        """A session, its outbox and the clock; rolled back unless the use case commits."""
+    ) -> Iterator[SqlUnitOfWork]:
+        """The service's unit of work on a new session; rolled back unless the use case
+        commits."""
         with self.db.session() as session:
-            outbox = Outbox(
+            yield self.definition.unit_of_work(
                 session,
                 self.definition.catalog,
+                clock=self.clock,
+                settings=self.settings,
+                calendars=self.calendars,
                 correlation_id=correlation_id,
                 causation_id=causation_id,
-            )
-            yield UnitOfWork(
-                session, outbox, self.clock, settings=self.settings, calendars=self.calendars
             )

@@ -47,6 +47,7 @@ def event_processor(rt: Runtime) -> EventProcessor:
         max_retries=len(rt.settings.retry_delays_seconds),
         settings=rt.settings,
         calendars=rt.calendars,
+        unit_of_work=rt.definition.unit_of_work,
     )
 
 

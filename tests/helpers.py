@@ -21,7 +21,20 @@ from sqlalchemy.engine import make_url
 from shared.auth import mint_token
 from shared.config import Settings
 from shared.migrations import upgrade
-from shared.service import SERVICE_NAMES, Runtime, ServiceDefinition
+from shared.service import Runtime, ServiceDefinition
+
+# The services the SPEC names, with their ports (section 5). The kit finds services through
+# their registration; tests name them.
+SERVICE_PORTS = {
+    "intake": 8001,
+    "dispatch": 8002,
+    "maintenance": 8003,
+    "returns": 8004,
+    "complaints": 8005,
+    "billing": 8006,
+    "kpi": 8007,
+}
+SERVICE_NAMES = tuple(SERVICE_PORTS)
 
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
@@ -98,7 +111,7 @@ def auth(*roles: str, region: str | None = None, sub: str = "tester") -> dict[st
 def settings_for(
     definition: ServiceDefinition, database_url: str, amqp_url: str | None = None, **overrides: Any
 ) -> Settings:
-    base = Settings.from_env(definition.name).with_overrides(
+    base = Settings.from_env(definition.name, default_port=definition.port).with_overrides(
         database_url=database_url,
         jwt_secret=JWT_SECRET,
         retry_delays_seconds=(0.2, 0.4, 0.8),

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from services.complaints.domain import RESPONSIBILITIES, SEVERITIES
 from shared.events import EventCatalog, PayloadSchema
 
-SEVERITIES = ("low", "medium", "high", "critical")
-RESPONSIBILITIES = ("company", "partner", "customer", "third_party")
 COMPLAINT_ID = "9e1b3d5f-7a9c-4e1b-8d5f-7a9c1e3b5d70"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from services.intake.events import PUBLISHES
 from services.intake.handlers import SUBSCRIPTIONS
 from services.intake.models import Base
+from services.intake.repositories import SqlIntakeUnitOfWork
 from shared.service import ServiceDefinition
 
 
@@ -19,9 +20,11 @@ def _blueprints() -> list:
 SERVICE = ServiceDefinition(
     name="intake",
     title="Aftercare intake",
+    port=8001,
     metadata=Base.metadata,
     catalog=PUBLISHES,
     subscriptions=SUBSCRIPTIONS,
     package_dir=Path(__file__).parent,
     blueprints=_blueprints,
+    unit_of_work=SqlIntakeUnitOfWork,
 )

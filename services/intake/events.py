@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from services.intake.domain import (
+    CHANNELS,
+    KINDS,
+    NATURES,
+    PRIORITIES,
+    SEVERITIES,
+    WARRANTY_STATUSES,
+)
 from shared.events import EventCatalog, PayloadSchema
-
-# How customers reach us; tickets opened from a maintenance finding come by "maintenance".
-CUSTOMER_CHANNELS = ("hotline", "email", "chat", "web", "partner")
-CHANNELS = (*CUSTOMER_CHANNELS, "maintenance")
-KINDS = ("repair", "consultation", "maintenance_issue")
-PRIORITIES = ("low", "normal", "high", "urgent")
-NATURES = ("product_defect", "installation", "usage", "wear", "environment", "other")
-SEVERITIES = ("low", "medium", "high", "critical")
-WARRANTY_STATUSES = ("in_warranty", "out_of_warranty", "unknown")
 
 TICKET_ID = "6f1c1a52-8c8e-4b5e-9a8e-2f7f1b3d9c10"
 

@@ -7,27 +7,27 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from services.intake import services
-from shared.db import UnitOfWork
+from services.intake import use_cases
+from services.intake.repositories import IntakeUnitOfWork
 from shared.events import Delivery, InboundSchema, Subscriptions
 
 SUBSCRIPTIONS = Subscriptions("intake")
 
 
-class RepairAccepted(InboundSchema):
+class RepairAcceptedIn(InboundSchema):
     work_order_id = fields.UUID(required=True)
     ticket_id = fields.UUID(allow_none=True, load_default=None)
     accepted_at = fields.AwareDateTime(required=True, format="iso")
 
 
-class RepairEscalated(InboundSchema):
+class RepairEscalatedIn(InboundSchema):
     work_order_id = fields.UUID(required=True)
     ticket_id = fields.UUID(allow_none=True, load_default=None)
     escalated_to = fields.String(required=True)
     escalated_at = fields.AwareDateTime(required=True, format="iso")
 
 
-class MaintenanceIssueFound(InboundSchema):
+class MaintenanceIssueFoundIn(InboundSchema):
     serial_no = fields.String(required=True)
     product_model = fields.String(required=True)
     customer_name = fields.String(required=True)
@@ -37,12 +37,12 @@ class MaintenanceIssueFound(InboundSchema):
     found_at = fields.AwareDateTime(required=True, format="iso")
 
 
-@SUBSCRIPTIONS.on("repair.accepted", schema=RepairAccepted)
-def on_repair_accepted(delivery: Delivery, uow: UnitOfWork) -> None:
+@SUBSCRIPTIONS.on("repair.accepted", schema=RepairAcceptedIn)
+def on_repair_accepted(delivery: Delivery, uow: IntakeUnitOfWork) -> None:
     """Close the ticket whose repair the customer accepted (maintenance work has none)."""
     data = delivery.payload
     if data["ticket_id"] is not None:
-        services.close_ticket_after_repair(
+        use_cases.close_ticket_after_repair(
             uow,
             ticket_id=data["ticket_id"],
             work_order_id=data["work_order_id"],
@@ -51,12 +51,12 @@ def on_repair_accepted(delivery: Delivery, uow: UnitOfWork) -> None:
         )
 
 
-@SUBSCRIPTIONS.on("repair.escalated", schema=RepairEscalated)
-def on_repair_escalated(delivery: Delivery, uow: UnitOfWork) -> None:
+@SUBSCRIPTIONS.on("repair.escalated", schema=RepairEscalatedIn)
+def on_repair_escalated(delivery: Delivery, uow: IntakeUnitOfWork) -> None:
     """Mark the ticket escalated and close it."""
     data = delivery.payload
     if data["ticket_id"] is not None:
-        services.escalate_ticket(
+        use_cases.escalate_ticket(
             uow,
             ticket_id=data["ticket_id"],
             work_order_id=data["work_order_id"],
@@ -66,10 +66,10 @@ def on_repair_escalated(delivery: Delivery, uow: UnitOfWork) -> None:
         )
 
 
-@SUBSCRIPTIONS.on("maintenance.issue_found", schema=MaintenanceIssueFound)
-def on_maintenance_issue_found(delivery: Delivery, uow: UnitOfWork) -> None:
+@SUBSCRIPTIONS.on("maintenance.issue_found", schema=MaintenanceIssueFoundIn)
+def on_maintenance_issue_found(delivery: Delivery, uow: IntakeUnitOfWork) -> None:
     """Open a maintenance-issue ticket for the problem found, once per event."""
-    services.open_ticket_from_issue(
+    use_cases.open_ticket_from_issue(
         uow,
         event_id=delivery.event.id,
         region=delivery.event.region,

@@ -1,4 +1,5 @@
-"""Intake's tables: tickets, their assessment rounds and their timeline."""
+"""Intake's tables, and the ticket aggregate mapped on them: each step changes the ticket,
+writes its timeline and records the event it causes."""
 
 from __future__ import annotations
 
@@ -19,14 +20,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from services.intake import domain
+from shared.clock import rfc3339
 from shared.db import BigIntPK, UTCDateTime, service_metadata
+from shared.domain import Aggregate
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
 
 
-class Ticket(Base):
+class Ticket(Base, Aggregate):
+    """A customer's report or consultation, from registration to closing."""
+
     __tablename__ = "tickets"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -92,6 +98,166 @@ class Ticket(Base):
             return self.first_responded_at <= due
         return False if now > due else None
 
+    def event_identity(self) -> dict[str, Any]:
+        return {"ticket_id": self.id}
+
+    @property
+    def latest_round(self) -> Assessment | None:
+        """The latest assessment round, if any."""
+        return self.assessments[-1] if self.assessments else None
+
+    def step_time(self, given: dt.datetime | None, *, now: dt.datetime, field: str) -> dt.datetime:
+        """When a step happened: given (not before the previous step), else now."""
+        floor = max((entry.at for entry in self.timeline), default=self.reported_at)
+        return domain.step_time(given, now=now, floor=max(floor, self.reported_at), field=field)
+
+    def note(self, kind: str, *, at: dt.datetime, actor: str, details: dict[str, Any]) -> None:
+        """Add a step to the timeline."""
+        self.timeline.append(TimelineEntry(at=at, kind=kind, actor=actor, details=details))
+
+    def set_warranty(self, warranty: domain.WarrantyStatus) -> None:
+        """Keep the warranty decision as of the report date."""
+        self.warranty_status, self.warranty_reason = warranty.status, warranty.reason
+        self.warranty_parts_covered = warranty.parts_covered
+        self.warranty_labour_covered = warranty.labour_covered
+
+    def warranty_or_unknown(self) -> dict[str, Any]:
+        """The warranty carried on events (unknown for tickets recorded before it was kept)."""
+        return self.warranty or dict(domain.UNKNOWN_WARRANTY)
+
+    def announce(self, *, actor: str) -> None:
+        """Record the registration: the timeline's first step and ``ticket.created``."""
+        due = self.first_response_due_at
+        assert due is not None and self.warranty is not None
+        self.note(
+            "reported",
+            at=self.reported_at,
+            actor=actor,
+            details={
+                "channel": self.channel,
+                "kind": self.kind,
+                "priority": self.priority,
+                "warranty": self.warranty_status,
+                "first_response_due_at": rfc3339(due),
+            },
+        )
+        self.record(
+            "ticket.created",
+            {
+                "channel": self.channel,
+                "kind": self.kind,
+                "priority": self.priority,
+                "product_model": self.product_model,
+                "serial_no": self.serial_no,
+                "reported_at": self.reported_at,
+                "warranty": self.warranty,
+                "first_response_due_at": due,
+                "source_event_id": self.source_event_id,
+            },
+        )
+
+    def assess(self, assessment: Assessment, *, at: dt.datetime) -> None:
+        """Take an engineer's assessment as the next round (``ticket.assessed``)."""
+        domain.require_step(self.id, self.status, domain.ASSESSABLE, "an assessment")
+        previous = self.latest_round
+        assessment.round = previous.round + 1 if previous else 1
+        self.assessments.append(assessment)
+        if self.first_responded_at is None:
+            self.first_responded_at = at
+        self.status = domain.ASSESSED
+        self.note("assessed", at=at, actor=assessment.assessed_by, details=assessment.summary())
+        self.record(
+            "ticket.assessed",
+            {
+                **assessment.proposal(),
+                "assessed_by": assessment.assessed_by,
+                "assessed_at": at,
+                "first_response_due_at": self.first_response_due_at,
+                "first_response": assessment.round == 1,
+            },
+        )
+
+    def answer(self, *, accepted: bool, objection: str | None, at: dt.datetime, by: str) -> None:
+        """The customer's answer to the proposed solution: accepted, the work goes to
+        dispatch (or the ticket is resolved when no visit is needed); rejected, back to
+        assessment with the objection kept."""
+        domain.require_step(self.id, self.status, domain.ANSWERABLE, "a solution response")
+        proposal = self.latest_round
+        assert proposal is not None, "an assessed ticket has a round"
+        proposal.accepted, proposal.answered_by, proposal.answered_at = accepted, by, at
+        if not accepted:
+            proposal.objection = objection
+            self.status = domain.AWAITING_REASSESSMENT
+            details = {"round": proposal.round, "objection": objection}
+            self.note("solution_rejected", at=at, actor=by, details=details)
+            self.record("ticket.solution_rejected", {**details, "rejected_at": at})
+            return
+        details = {"round": proposal.round, "visit_needed": proposal.visit_needed}
+        self.note("solution_accepted", at=at, actor=by, details=details)
+        if not proposal.visit_needed:
+            # Nothing for dispatch to do: the accepted solution is the resolution.
+            self.resolve(proposal.proposed_solution, at=at, actor=by)
+            return
+        self.status = domain.AWAITING_REPAIR
+        self.record("ticket.solution_accepted", self._accepted_payload(proposal))
+
+    def _accepted_payload(self, proposal: Assessment) -> dict[str, Any]:
+        return {
+            **proposal.proposal(),
+            "kind": self.kind,
+            "priority": self.priority,
+            "product_model": self.product_model,
+            "serial_no": self.serial_no,
+            "warranty": self.warranty_or_unknown(),
+            "customer_name": self.customer_name,
+            "customer_phone": self.customer_phone,
+            "ticket_created_at": self.reported_at,
+            "accepted_at": proposal.answered_at,
+        }
+
+    def require_resolvable(self) -> None:
+        """409 unless this ticket may be resolved without dispatch."""
+        latest = self.latest_round
+        visit_needed = bool(latest is not None and latest.visit_needed)
+        domain.require_resolvable(self.id, self.kind, self.status, visit_needed)
+
+    def resolve(self, resolution: str, *, at: dt.datetime, actor: str) -> None:
+        """Resolve and close (``ticket.resolved``, ``ticket.closed``)."""
+        first_response = self.first_responded_at is None
+        if first_response:
+            self.first_responded_at = at
+        self.resolution, self.resolved_at = resolution, at
+        self.note("resolved", at=at, actor=actor, details={"resolution": resolution})
+        self.record(
+            "ticket.resolved",
+            {
+                "resolution": resolution,
+                "resolved_at": at,
+                "ticket_created_at": self.reported_at,
+                "first_response": first_response,
+                "first_response_due_at": self.first_response_due_at,
+            },
+        )
+        self.note("closed", at=at, actor=actor, details={"reason": "resolved"})
+        self.close(status=domain.CLOSED, reason="resolved", at=at)
+
+    def close(
+        self, *, status: str, reason: str, at: dt.datetime, work_order_id: uuid.UUID | None = None
+    ) -> None:
+        """Close the ticket (``ticket.closed``)."""
+        self.status, self.close_reason, self.closed_at = status, reason, at
+        if work_order_id is not None:
+            self.work_order_id = work_order_id
+        self.record(
+            "ticket.closed",
+            {
+                "reason": reason,
+                "work_order_id": self.work_order_id,
+                "closed_at": at,
+                "ticket_created_at": self.reported_at,
+            },
+        )
+
 
 class Assessment(Base):
     """One round of assessment and the customer's answer to its proposed solution."""
@@ -119,6 +285,27 @@ class Assessment(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     ticket: Mapped[Ticket] = relationship(back_populates="assessments")
+
+    def summary(self) -> dict[str, Any]:
+        """What the timeline says of this round."""
+        return {
+            "round": self.round,
+            "nature": self.nature,
+            "severity": self.severity,
+            "visit_needed": self.visit_needed,
+        }
+
+    def proposal(self) -> dict[str, Any]:
+        """What the events say of this round's proposal."""
+        return {
+            "round": self.round,
+            "nature": self.nature,
+            "severity": self.severity,
+            "visit_needed": self.visit_needed,
+            "required_skill": self.required_skill,
+            "estimated_hours": self.estimated_hours,
+            "parts_likely": self.parts_likely,
+        }
 
 
 class TimelineEntry(Base):

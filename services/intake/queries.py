@@ -6,11 +6,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.intake.models import Ticket, TimelineEntry
 from shared.auth import Principal
+from shared.db import page
+from shared.domain import Page, Window, require_visible
 from shared.errors import NotFound
 
 
@@ -21,8 +23,9 @@ def get_ticket(session: Session, ticket_id: uuid.UUID, *, viewer: Principal) -> 
         .where(Ticket.id == ticket_id)
         .options(selectinload(Ticket.assessments), selectinload(Ticket.timeline))
     ).first()
-    if ticket is None or not viewer.may_access(ticket.region):
+    if ticket is None:
         raise NotFound(f"no ticket {ticket_id}")
+    require_visible(viewer, ticket.region, f"no ticket {ticket_id}")
     return ticket
 
 
@@ -52,28 +55,20 @@ def list_tickets(
     filters: dict[str, Any],
     viewer: Principal,
     now: dt.datetime,
-    offset: int,
-    limit: int,
-) -> tuple[list[Ticket], int]:
+    window: Window,
+) -> Page[Ticket]:
     """A page of tickets, newest first, with the total count."""
     query = _filtered(filters, viewer, now)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    page = session.execute(
-        query.order_by(Ticket.created_at.desc(), Ticket.id).offset(offset).limit(limit)
-    ).scalars()
-    return list(page), int(total)
+    return page(session, query, order=(Ticket.created_at.desc(), Ticket.id), window=window)
 
 
 def list_timeline(
-    session: Session, ticket_id: uuid.UUID, *, viewer: Principal, offset: int, limit: int
-) -> tuple[list[TimelineEntry], int]:
+    session: Session, ticket_id: uuid.UUID, *, viewer: Principal, window: Window
+) -> Page[TimelineEntry]:
     """A page of a ticket's timeline, oldest step first, with the total count."""
     ticket = session.get(Ticket, ticket_id)
-    if ticket is None or not viewer.may_access(ticket.region):
+    if ticket is None:
         raise NotFound(f"no ticket {ticket_id}")
+    require_visible(viewer, ticket.region, f"no ticket {ticket_id}")
     steps = select(TimelineEntry).where(TimelineEntry.ticket_id == ticket_id)
-    total = session.execute(select(func.count()).select_from(steps.subquery())).scalar_one()
-    page = session.scalars(
-        steps.order_by(TimelineEntry.at, TimelineEntry.id).offset(offset).limit(limit)
-    )
-    return list(page), int(total)
+    return page(session, steps, order=(TimelineEntry.at, TimelineEntry.id), window=window)

@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from flask import url_for
-from flask_smorest.pagination import PaginationParameters
 
-from services.intake import queries, services
+from services.intake import queries, use_cases
+from services.intake.repositories import IntakeUnitOfWork
 from services.intake.schemas import (
     AssessmentCreate,
     ResolutionCreate,
@@ -19,7 +19,8 @@ from services.intake.schemas import (
     TicketSummaryRead,
     TimelineEntryRead,
 )
-from shared.web import Blueprint, ProblemSchema, principal, unit_of_work
+from shared.domain import Page, Window
+from shared.web import Blueprint, ProblemSchema, principal, runtime, session, unit_of_work
 
 blp = Blueprint(
     "tickets", __name__, url_prefix="/tickets", description="Customer reports and consultations"
@@ -29,6 +30,11 @@ NOT_FOUND = {"schema": ProblemSchema, "description": "No such ticket (or not in 
 CONFLICT = {"schema": ProblemSchema, "description": "The ticket's status forbids this step"}
 
 
+def uow() -> IntakeUnitOfWork:
+    """This request's unit of work."""
+    return unit_of_work(IntakeUnitOfWork)
+
+
 @blp.route("", methods=["POST"])
 @blp.requires("agent", "manager", "admin")
 @blp.idempotent
@@ -36,7 +42,7 @@ CONFLICT = {"schema": ProblemSchema, "description": "The ticket's status forbids
 @blp.response(201, TicketRead)
 def create_ticket(ticket_in: dict[str, Any]) -> Any:
     """Register a ticket from a hotline call, email, chat, web form or partner."""
-    ticket = services.register_ticket(unit_of_work(), ticket_in=ticket_in, by=principal())
+    ticket = use_cases.register_ticket(uow(), ticket_in=ticket_in, by=principal())
     return ticket, 201, {"Location": url_for("tickets.get_ticket", ticket_id=ticket.id)}
 
 
@@ -44,21 +50,14 @@ def create_ticket(ticket_in: dict[str, Any]) -> Any:
 @blp.requires(*READERS)
 @blp.arguments(TicketQueryArgs, location="query")
 @blp.response(200, TicketSummaryRead(many=True))
-@blp.paginate()
-def list_tickets(filters: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+@blp.paginated()
+def list_tickets(filters: dict[str, Any], window: Window) -> Page[Any]:
     """List tickets, newest first; filter by region, status, kind, channel, time range and
     overdue first response."""
-    uow = unit_of_work()
-    tickets, total = queries.list_tickets(
-        uow.session,
-        filters=filters,
-        viewer=principal(),
-        now=uow.clock.now(),
-        offset=pagination_parameters.first_item,
-        limit=pagination_parameters.page_size,
+    now = runtime().clock.now()
+    return queries.list_tickets(
+        session(), filters=filters, viewer=principal(), now=now, window=window
     )
-    pagination_parameters.item_count = total
-    return tickets
 
 
 @blp.route("/<uuid:ticket_id>", methods=["GET"])
@@ -67,25 +66,17 @@ def list_tickets(filters: dict[str, Any], pagination_parameters: PaginationParam
 @blp.alt_response(404, **NOT_FOUND)
 def get_ticket(ticket_id: uuid.UUID) -> Any:
     """One ticket with its warranty, first-response deadline, assessments and timeline."""
-    return queries.get_ticket(unit_of_work().session, ticket_id, viewer=principal())
+    return queries.get_ticket(session(), ticket_id, viewer=principal())
 
 
 @blp.route("/<uuid:ticket_id>/timeline", methods=["GET"])
 @blp.requires(*READERS)
 @blp.response(200, TimelineEntryRead(many=True))
 @blp.alt_response(404, **NOT_FOUND)
-@blp.paginate(page_size=50)
-def get_timeline(ticket_id: uuid.UUID, pagination_parameters: PaginationParameters) -> Any:
+@blp.paginated(page_size=50)
+def get_timeline(ticket_id: uuid.UUID, window: Window) -> Page[Any]:
     """A ticket's timeline, oldest step first."""
-    steps, total = queries.list_timeline(
-        unit_of_work().session,
-        ticket_id,
-        viewer=principal(),
-        offset=pagination_parameters.first_item,
-        limit=pagination_parameters.page_size,
-    )
-    pagination_parameters.item_count = total
-    return steps
+    return queries.list_timeline(session(), ticket_id, viewer=principal(), window=window)
 
 
 @blp.route("/<uuid:ticket_id>/assessment", methods=["POST"])
@@ -97,8 +88,8 @@ def get_timeline(ticket_id: uuid.UUID, pagination_parameters: PaginationParamete
 @blp.alt_response(409, **CONFLICT)
 def assess_ticket(assessment_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
     """Record an engineer's assessment and proposed solution (the next round)."""
-    ticket = services.assess_ticket(
-        unit_of_work(), ticket_id=ticket_id, assessment_in=assessment_in, by=principal()
+    ticket = use_cases.assess_ticket(
+        uow(), ticket_id=ticket_id, assessment_in=assessment_in, by=principal()
     )
     return ticket, 201, {"Location": url_for("tickets.get_ticket", ticket_id=ticket.id)}
 
@@ -112,8 +103,8 @@ def assess_ticket(assessment_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
 @blp.alt_response(409, **CONFLICT)
 def respond_to_solution(response_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
     """Record whether the customer accepts the proposed solution (an objection if not)."""
-    return services.record_solution_response(
-        unit_of_work(), ticket_id=ticket_id, response_in=response_in, by=principal()
+    return use_cases.record_solution_response(
+        uow(), ticket_id=ticket_id, response_in=response_in, by=principal()
     )
 
 
@@ -126,6 +117,6 @@ def respond_to_solution(response_in: dict[str, Any], ticket_id: uuid.UUID) -> An
 @blp.alt_response(409, **CONFLICT)
 def resolve_ticket(resolution_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
     """Resolve and close a consultation, or a ticket whose solution needs no visit."""
-    return services.resolve_ticket(
-        unit_of_work(), ticket_id=ticket_id, resolution_in=resolution_in, by=principal()
+    return use_cases.resolve_ticket(
+        uow(), ticket_id=ticket_id, resolution_in=resolution_in, by=principal()
     )

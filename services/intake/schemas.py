@@ -10,15 +10,15 @@ import marshmallow as ma
 from flask import current_app, has_app_context
 from marshmallow import fields, validate
 
-from services.intake.events import (
+from services.intake.domain import (
     CHANNELS,
     CUSTOMER_CHANNELS,
     KINDS,
     NATURES,
     PRIORITIES,
     SEVERITIES,
+    STATUSES,
 )
-from services.intake.lifecycle import STATUSES
 from shared.schemas import InputSchema, ListArgs, PastDate, PastDateTime, Region, UTCDateTimeField
 
 

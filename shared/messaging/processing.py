@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 
 from shared.clock import Clock
 from shared.config import Settings
-from shared.db import Database, InboxMessage, UnitOfWork
+from shared.db import Database, InboxMessage
 from shared.events import BatchScope, Event, EventCatalog, EventContractError, Subscriptions
 from shared.faults import crash_point
 from shared.metrics import CONSUMER_DB_ERRORS, CONSUMER_LAG, EVENTS_HANDLED, HANDLER_DURATION
-from shared.outbox import Outbox
+from shared.unit_of_work import SqlUnitOfWork
 
 if TYPE_CHECKING:
     from shared.calendar import CalendarBook
@@ -97,9 +97,17 @@ class EventProcessor:
         max_retries: int,
         settings: Settings | None = None,
         calendars: CalendarBook | None = None,
+        unit_of_work: type[SqlUnitOfWork] = SqlUnitOfWork,
     ) -> None:
-        self.settings = settings
-        self.calendars = calendars
+        from shared.calendar import load_calendars
+
+        # Handlers always get settings and calendars; a bare processor (tests, benchmarks)
+        # gets the defaults for its service.
+        self.settings = settings or Settings(service=service, database_url=db.url)
+        self.calendars = calendars or load_calendars(
+            self.settings.calendars_file, self.settings.regions
+        )
+        self.unit_of_work = unit_of_work
         self.service = service
         self.subscriptions = subscriptions
         self.catalog = catalog
@@ -228,17 +236,16 @@ class EventProcessor:
 
     def _unit_of_work(
         self, session: Session, *, correlation_id: str | None, causation_id: str | None
-    ) -> UnitOfWork:
-        outbox = Outbox(
-            session, self.catalog, correlation_id=correlation_id, causation_id=causation_id
-        )
-        return UnitOfWork(
+    ) -> SqlUnitOfWork:
+        return self.unit_of_work(
             session,
-            outbox,
-            self.clock,
-            deferred_commit=True,
+            self.catalog,
+            clock=self.clock,
             settings=self.settings,
             calendars=self.calendars,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            in_batch=True,
         )
 
     def _failure(self, message: Incoming, event: Event, exc: Exception) -> Settled:

@@ -9,7 +9,7 @@ ids, JSON logs, HTTP metrics that work under gunicorn, JWT roles per endpoint,
 from shared.errors import PROBLEM_JSON
 from shared.web.api import Api, Blueprint, ProblemSchema
 from shared.web.app import build_app
-from shared.web.context import authenticate, principal, runtime, unit_of_work
+from shared.web.context import authenticate, principal, runtime, session, unit_of_work
 
 __all__ = [
     "PROBLEM_JSON",
@@ -20,5 +20,6 @@ __all__ = [
     "build_app",
     "principal",
     "runtime",
+    "session",
     "unit_of_work",
 ]

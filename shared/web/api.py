@@ -12,12 +12,15 @@ from typing import Any
 import flask_smorest
 import marshmallow as ma
 from flask import Response, current_app, g, request
+from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from shared.errors import flatten_errors, problem
+from shared.domain import Page, Window
+from shared.errors import flatten_errors
 from shared.web.context import authenticate, principal
 from shared.web.idempotency import replay_response, store_response
+from shared.web.problems import problem
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
@@ -90,6 +93,24 @@ class Blueprint(flask_smorest.Blueprint):
             return self.alt_response(
                 403, schema=ProblemSchema, description="Role or region not allowed"
             )(documented)
+
+        return decorator
+
+    def paginated(
+        self, *, page_size: int = 10, max_page_size: int = 100
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """flask-smorest's pagination, with the view given the ``window`` it asked for and
+        returning a ``Page``: its items are the response, its total the headers' count."""
+
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(view)
+            def wrapper(*args: Any, pagination_parameters: PaginationParameters, **kw: Any) -> Any:
+                window = Window(pagination_parameters.first_item, pagination_parameters.page_size)
+                result: Page[Any] = view(*args, window=window, **kw)
+                pagination_parameters.item_count = result.total
+                return result.items
+
+            return self.paginate(page_size=page_size, max_page_size=max_page_size)(wrapper)
 
         return decorator
 

@@ -15,13 +15,14 @@ from werkzeug.exceptions import HTTPException
 from shared.auth import TokenVerifier
 from shared.clock import Clock
 from shared.config import Settings
-from shared.errors import ServiceError, problem
+from shared.errors import ServiceError
 from shared.logs import configure_logging
 from shared.messaging.amqp import broker_answers
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, outbox_collector, render
 from shared.outbox import outbox_backlog
 from shared.service import Runtime, ServiceDefinition
 from shared.web.api import SAFE_ID, Api
+from shared.web.problems import problem
 
 log = logging.getLogger(__name__)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from flask import current_app, g, request
+from sqlalchemy.orm import Session
 
 from shared.auth import Principal, TokenVerifier, Unauthorized
-from shared.db import IdempotencyRecord, UnitOfWork
+from shared.db import IdempotencyRecord
 from shared.service import Runtime
+from shared.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 
 def runtime() -> Runtime:
@@ -33,13 +37,21 @@ def principal() -> Principal:
     return p
 
 
-def unit_of_work() -> UnitOfWork:
+U = TypeVar("U", bound=UnitOfWork)
+
+
+def session() -> Session:
+    """The request's database session, for reads (queries)."""
+    return unit_of_work().session
+
+
+def unit_of_work(kind: type[U] = SqlUnitOfWork) -> U:  # type: ignore[assignment]
     """The request's unit of work: a session, its outbox (with this request's correlation
     id) and the clock. Closed at the end of the request; nothing commits unless a use case
     calls ``commit()``, which also records a pending Idempotency-Key in the same transaction."""
-    uow: UnitOfWork | None = g.get("uow")
+    uow: Any = g.get("uow")
     if uow is not None:
-        return uow
+        return _checked(uow, kind)
     rt = runtime()
     context = rt.unit_of_work(correlation_id=g.get("correlation_id"))
     uow = context.__enter__()
@@ -58,4 +70,12 @@ def unit_of_work() -> UnitOfWork:
             g.idempotency_stored = True
 
     uow.before_commit.append(record_idempotency_key)
+    return _checked(uow, kind)
+
+
+def _checked(uow: Any, kind: type[U]) -> U:
+    if not isinstance(uow, kind):
+        raise TypeError(
+            f"the service's unit of work is a {type(uow).__name__}, not a {kind.__name__}"
+        )
     return uow

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Response
 
 from shared.db import IdempotencyRecord
-from shared.errors import problem
 from shared.web.context import runtime
+from shared.web.problems import problem
 
 
 def replay_response(owner: str, key: str, fingerprint: str) -> Response | None:

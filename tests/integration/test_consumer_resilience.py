@@ -6,7 +6,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from services.intake import SERVICE as INTAKE
-from services.intake.services import register_ticket
+from services.intake.use_cases import register_ticket
 from services.kpi import SERVICE as KPI
 from shared.auth import Principal
 from shared.db import InboxMessage, OutboxMessage

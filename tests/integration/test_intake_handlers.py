@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from services.dispatch.events import PUBLISHES as DISPATCH
 from services.intake import SERVICE as INTAKE
-from services.intake import services
+from services.intake import use_cases as services
 from services.intake.models import Assessment, Ticket, TimelineEntry
 from services.intake.schemas import AssessmentCreate, SolutionResponseCreate
 from services.maintenance.events import PUBLISHES as MAINTENANCE

@@ -10,7 +10,8 @@ from alembic.migration import MigrationContext
 
 from shared.db import PlumbingBase
 from shared.migrations import alembic_config, upgrade
-from shared.service import SERVICE_NAMES, load_definition
+from shared.service import load_definition
+from tests.helpers import SERVICE_NAMES
 
 
 @pytest.mark.parametrize("name", SERVICE_NAMES)

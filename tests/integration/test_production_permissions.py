@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.intake import SERVICE as INTAKE
-from services.intake.services import register_ticket
+from services.intake.use_cases import register_ticket
 from services.kpi import SERVICE as KPI
 from services.kpi.models import EventCount
 from shared.auth import Principal

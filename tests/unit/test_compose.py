@@ -21,8 +21,8 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
-from shared.config import SERVICE_PORTS, WORKER_METRICS_OFFSET
-from shared.service import SERVICE_NAMES
+from shared.config import WORKER_METRICS_OFFSET
+from tests.helpers import SERVICE_NAMES, SERVICE_PORTS
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -203,7 +203,10 @@ def test_schema_check_rejects_what_compose_would() -> None:
 
 # --- Shape ----------------------------------------------------------------------------------
 def test_ports_are_the_specified_ones() -> None:
+    from shared.service import all_definitions
+
     assert SERVICE_PORTS == SPEC_PORTS
+    assert {d.name: d.port for d in all_definitions()} == SPEC_PORTS
 
 
 def test_every_service_has_a_web_a_worker_and_a_migration_from_one_image() -> None:

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.intake.services import first_response_due
-from services.intake.warranty import add_months, warranty_on
+from services.intake.domain import WarrantyPolicy, add_months, first_response_due, warranty_on
+from services.intake.repositories import load_warranty_policy
 from shared.calendar import BusinessCalendar
 
 D = dt.date
@@ -24,16 +24,16 @@ models:
 
 
 @pytest.fixture
-def policy(tmp_path: Path) -> str:
+def policy(tmp_path: Path) -> WarrantyPolicy:
     path = tmp_path / "warranty.yaml"
     path.write_text(POLICY)
-    return str(path)
+    return load_warranty_policy(str(path))
 
 
 def cover(
-    policy: str, model: str, bought: dt.date | None, reported: dt.date
+    policy: WarrantyPolicy, model: str, bought: dt.date | None, reported: dt.date
 ) -> tuple[str, bool, bool]:
-    w = warranty_on(model=model, purchase_date=bought, reported_on=reported, policy_file=policy)
+    w = warranty_on(model=model, purchase_date=bought, reported_on=reported, policy=policy)
     return w.status, w.parts_covered, w.labour_covered
 
 
@@ -55,14 +55,16 @@ def test_add_months_clamps_to_the_end_of_the_month(
     assert add_months(day, months) == expected
 
 
-def test_default_policy_covers_through_the_last_day_and_not_the_day_after(policy: str) -> None:
+def test_default_policy_covers_through_the_last_day_and_not_the_day_after(
+    policy: WarrantyPolicy,
+) -> None:
     bought = D(2024, 3, 15)  # 24 months: to 2026-03-15 inclusive
     assert cover(policy, "GEN-1", bought, D(2026, 3, 15)) == ("in_warranty", True, True)
     assert cover(policy, "GEN-1", bought, D(2026, 3, 16)) == ("out_of_warranty", False, False)
     assert cover(policy, "GEN-1", bought, bought) == ("in_warranty", True, True)
 
 
-def test_parts_and_labour_periods_differ_per_model(policy: str) -> None:
+def test_parts_and_labour_periods_differ_per_model(policy: WarrantyPolicy) -> None:
     bought = D(2025, 1, 10)  # CP-400: labour 12 months (to 2026-01-10), parts 36 (2028-01-10)
     assert cover(policy, "CP-400", bought, D(2026, 1, 10)) == ("in_warranty", True, True)
     assert cover(policy, "CP-400", bought, D(2026, 1, 11)) == ("in_warranty", True, False)
@@ -70,27 +72,25 @@ def test_parts_and_labour_periods_differ_per_model(policy: str) -> None:
     assert cover(policy, "CP-400", bought, D(2028, 1, 11)) == ("out_of_warranty", False, False)
 
 
-def test_31_january_plus_one_month_ends_on_the_last_day_of_february(policy: str) -> None:
+def test_31_january_plus_one_month_ends_on_the_last_day_of_february(policy: WarrantyPolicy) -> None:
     # 1 month of parts; labour falls back to the default 24 months.
     bought = D(2025, 1, 31)
     assert cover(policy, "X-1", bought, D(2025, 2, 28)) == ("in_warranty", True, True)
     assert cover(policy, "X-1", bought, D(2025, 3, 1)) == ("in_warranty", False, True)
 
 
-def test_no_purchase_date_is_unknown(policy: str) -> None:
-    w = warranty_on(
-        model="CP-400", purchase_date=None, reported_on=D(2026, 1, 1), policy_file=policy
-    )
+def test_no_purchase_date_is_unknown(policy: WarrantyPolicy) -> None:
+    w = warranty_on(model="CP-400", purchase_date=None, reported_on=D(2026, 1, 1), policy=policy)
     assert (w.status, w.parts_covered, w.labour_covered) == ("unknown", False, False)
     assert w.reason == "no purchase date given"
 
 
-def test_reason_names_the_policy_and_the_dates(policy: str) -> None:
+def test_reason_names_the_policy_and_the_dates(policy: WarrantyPolicy) -> None:
     own = warranty_on(
-        model="CP-400", purchase_date=D(2025, 1, 10), reported_on=D(2026, 2, 1), policy_file=policy
+        model="CP-400", purchase_date=D(2025, 1, 10), reported_on=D(2026, 2, 1), policy=policy
     )
     default = warranty_on(
-        model="ZZ-9", purchase_date=D(2025, 1, 10), reported_on=D(2026, 2, 1), policy_file=policy
+        model="ZZ-9", purchase_date=D(2025, 1, 10), reported_on=D(2026, 2, 1), policy=policy
     )
     assert own.reason == (
         "purchased 2025-01-10, reported 2026-02-01; model CP-400: parts until 2028-01-10, "

@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from shared.config import SERVICE_PORTS, WORKER_METRICS_OFFSET
-from shared.service import SERVICE_NAMES
-from tests.helpers import REPO
+from shared.config import WORKER_METRICS_OFFSET
+from tests.helpers import REPO, SERVICE_NAMES, SERVICE_PORTS
 
 PROMETHEUS = REPO / "deploy" / "prometheus"
 CONFIGS = ("prometheus.yml", "prometheus.local.yml")

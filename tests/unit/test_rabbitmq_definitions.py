@@ -11,8 +11,8 @@ import pytest
 
 from shared.cli import rabbitmq_definitions
 from shared.messaging.topology import EXCHANGE
-from shared.service import SERVICE_NAMES, all_definitions
-from tests.helpers import REPO
+from shared.service import all_definitions
+from tests.helpers import REPO, SERVICE_NAMES
 
 DEFINITIONS_FILE = REPO / "deploy" / "rabbitmq" / "definitions.json"
 

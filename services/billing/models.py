@@ -1,0 +1,11 @@
+"""Billing's tables and the aggregates mapped on them."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.db import service_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = service_metadata()

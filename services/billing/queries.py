@@ -1,0 +1,1 @@
+"""Billing's reads: ``get_*`` and ``list_*`` returning a ``Page``."""

@@ -1,0 +1,1 @@
+"""Billing's REST schemas (``<Thing>Create``, ``<Thing>Read``, ``<Thing>QueryArgs``)."""

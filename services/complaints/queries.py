@@ -1,0 +1,1 @@
+"""Complaints's reads: ``get_*`` and ``list_*`` returning a ``Page``."""

@@ -1,0 +1,1 @@
+"""Complaints's REST schemas (``<Thing>Create``, ``<Thing>Read``, ``<Thing>QueryArgs``)."""

@@ -1,0 +1,1 @@
+"""Complaints's use cases: load through the unit of work, ask the domain, commit."""

@@ -1,0 +1,1 @@
+"""Maintenance's reads: ``get_*`` and ``list_*`` returning a ``Page``."""

@@ -1,0 +1,1 @@
+"""Maintenance's REST schemas (``<Thing>Create``, ``<Thing>Read``, ``<Thing>QueryArgs``)."""

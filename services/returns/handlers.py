@@ -1,0 +1,8 @@
+"""Events returns consumes: each inbound schema (``<Event>In``) and its handler
+(``on_<event>``), which calls a use case."""
+
+from __future__ import annotations
+
+from shared.events import Subscriptions
+
+SUBSCRIPTIONS = Subscriptions("returns")

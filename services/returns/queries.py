@@ -1,0 +1,1 @@
+"""Returns's reads: ``get_*`` and ``list_*`` returning a ``Page``."""

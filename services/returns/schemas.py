@@ -1,0 +1,1 @@
+"""Returns's REST schemas (``<Thing>Create``, ``<Thing>Read``, ``<Thing>QueryArgs``)."""

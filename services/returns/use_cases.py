@@ -1,0 +1,1 @@
+"""Returns's use cases: load through the unit of work, ask the domain, commit."""
