@@ -14,9 +14,10 @@ from marshmallow import fields
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import PlumbingBase, UnitOfWork, increment, service_metadata
+from shared.db import PlumbingBase, increment, service_metadata
 from shared.events import Delivery, EventCatalog, InboundSchema, PayloadSchema, Subscriptions
 from shared.service import Runtime, ServiceDefinition
+from shared.unit_of_work import SqlUnitOfWork
 
 
 class Base(DeclarativeBase):
@@ -52,13 +53,15 @@ class Switches:
     calls: dict[str, int] = field(default_factory=dict)
     # Markers whose handler takes this many seconds (simulated slow work, not a wait).
     slow_markers: dict[str, float] = field(default_factory=dict)
+    # Markers whose handler writes its effect, then rolls its unit of work back.
+    rollback_markers: set[str] = field(default_factory=set)
 
 
 SWITCHES = Switches()
 
 
 @SUBSCRIPTIONS.on("probe.happened", schema=HappenedIn)
-def on_happened(delivery: Delivery, uow: UnitOfWork) -> None:
+def on_happened(delivery: Delivery, uow: SqlUnitOfWork) -> None:
     marker = delivery.payload["marker"]
     SWITCHES.calls[marker] = SWITCHES.calls.get(marker, 0) + 1
     if marker in SWITCHES.slow_markers:
@@ -66,12 +69,15 @@ def on_happened(delivery: Delivery, uow: UnitOfWork) -> None:
     if marker in SWITCHES.failing_markers:
         raise RuntimeError(f"probe handler told to fail for {marker}")
     increment(uow.session, Effect.__table__, {"marker": marker}, {"applied": 1})
+    if marker in SWITCHES.rollback_markers:
+        uow.rollback()
     uow.commit()
 
 
 PROBE = ServiceDefinition(
     name="probe",
     title="probe",
+    port=0,
     metadata=Base.metadata,
     catalog=CATALOG,
     subscriptions=SUBSCRIPTIONS,

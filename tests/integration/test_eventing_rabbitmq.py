@@ -49,6 +49,7 @@ def _probe_queues() -> list[str]:
 def _start_probe(database_url: str, amqp_url: str) -> Probe:
     _delete_queues(amqp_url, *_probe_queues())
     SWITCHES.failing_markers.clear()
+    SWITCHES.rollback_markers.clear()
     SWITCHES.calls.clear()
     rt = Runtime(PROBE, settings_for(PROBE, database_url, amqp_url))
     probe.create_tables(rt)
@@ -220,6 +221,24 @@ def test_failing_handler_is_retried_then_parked_and_replay_applies_it_once(
     wait_until(lambda: "flaky" in effects(probe_service.rt), what="replayed event applied")
     assert effects(probe_service.rt)["flaky"] == 1
     assert queue_depth(probe_service.amqp_url, dead_letter_queue("probe")) == 0
+
+
+def test_a_handler_rolling_back_undoes_its_own_event_only(probe_service: Probe) -> None:
+    """Inside a consumer batch a handler's rollback fails its own event (retried, then
+    parked), never the events applied before it in the same batch."""
+    SWITCHES.rollback_markers.add("undo")
+    emit(probe_service.rt, "before", "undo", "after")  # one commit: one batch, as a rule
+
+    parked = wait_until(
+        lambda: list_dead_letters(probe_service.amqp_url, "probe"),
+        timeout=15,
+        what="the rolled-back event parked",
+    )
+    assert [p.type for p in parked] == ["probe.happened"]
+    assert "RollbackInBatch" in (parked[0].error or "")
+    assert effects(probe_service.rt) == {"before": 1, "after": 1}
+    retries = len(probe_service.rt.settings.retry_delays_seconds)
+    assert SWITCHES.calls["undo"] == 1 + retries
 
 
 def test_unroutable_event_stays_in_the_outbox_with_its_error(lone_probe: Probe) -> None:
