@@ -21,7 +21,7 @@ from shared.logs import configure_logging
 from shared.messaging.amqp import broker_answers
 from shared.migrations import upgrade
 from shared.network import declare_topology, ensure_jwt_secret
-from shared.service import ServiceDefinition, all_definitions
+from shared.service import ServiceDefinition, all_definitions, app_target
 
 log = logging.getLogger("aftercare.run")
 REPO = Path(__file__).resolve().parent.parent
@@ -36,11 +36,12 @@ def migrate_all() -> None:
         upgrade(definition, _settings(definition).database_url)
 
 
-def run_processes(amqp_url: str) -> int:
-    """Each service as gunicorn web + worker processes, restarted if they die."""
-    declare_topology(amqp_url)
-    var_dir = Path(os.environ.get("AFTERCARE_VAR_DIR", "var")).resolve()
-    commands: dict[str, tuple[list[str], dict[str, str]]] = {}
+Commands = dict[str, tuple[list[str], dict[str, str]]]
+
+
+def process_commands(var_dir: Path) -> Commands:
+    """Each service's gunicorn web and worker commands, each web on its configured port."""
+    commands: Commands = {}
     for definition in all_definitions():
         name, port = definition.name, _settings(definition).port
         env = dict(
@@ -48,21 +49,23 @@ def run_processes(amqp_url: str) -> int:
             GUNICORN_BIND=f"127.0.0.1:{port}",
             PROMETHEUS_MULTIPROC_DIR=str(var_dir / "prometheus" / name),
         )
+        gunicorn_conf = str(REPO / "shared" / "gunicorn_conf.py")
         commands[f"{name}-web"] = (
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                str(REPO / "shared" / "gunicorn_conf.py"),
-                f"services.{name}.app:create_app()",
-            ],
+            [sys.executable, "-m", "gunicorn", "-c", gunicorn_conf, app_target(name)],
             env,
         )
         commands[f"{name}-worker"] = (
             [sys.executable, "-m", "shared.worker", name],
             dict(os.environ),
         )
+    return commands
+
+
+def run_processes(amqp_url: str) -> int:
+    """Each service as gunicorn web + worker processes, restarted if they die."""
+    declare_topology(amqp_url)
+    var_dir = Path(os.environ.get("AFTERCARE_VAR_DIR", "var")).resolve()
+    commands = process_commands(var_dir)
     children = {
         label: subprocess.Popen(cmd, env=env, cwd=REPO) for label, (cmd, env) in commands.items()
     }

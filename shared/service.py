@@ -102,6 +102,11 @@ def all_definitions() -> list[ServiceDefinition]:
     return sorted((load_definition(n) for n in _registered()), key=lambda d: (d.port, d.name))
 
 
+def app_target(name: str) -> str:
+    """The gunicorn target of a service's web app: ``create_app()`` in its ``app`` room."""
+    return f"{_registered()[name].module}.app:create_app()"
+
+
 def service_names() -> tuple[str, ...]:
     """The registered services' names, in the order of their ports."""
     return tuple(d.name for d in all_definitions())
