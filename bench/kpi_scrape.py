@@ -450,7 +450,7 @@ def kpi_runtime(url: str) -> Any:
 
 # -- bulk: the consumer's end state, computed in memory and inserted in bulk ---------------------
 class BulkStore:
-    """Like ``services.kpi.batch.Store``, all in memory: merges applied as they are staged."""
+    """Like kpi's ``repositories.store.Store``, all in memory: merges applied as staged."""
 
     def __init__(self, make: Callable[[Any, str], Any]) -> None:
         self.make = make
@@ -467,7 +467,7 @@ class BulkBatch:
     """Takes the place of ``KpiBatch`` for kpi's real handlers, keeping everything in memory."""
 
     def __init__(self) -> None:
-        from services.kpi.facts import (
+        from services.kpi.domain.facts import (
             ComplaintFacts,
             RatingFacts,
             TicketFacts,
@@ -491,8 +491,8 @@ class BulkBatch:
 
 def bulk_load(rt: Any, history: History) -> dict[str, Any]:
     """Insert the consumer's end state for the whole history, in bulk."""
-    from services.kpi import definitions
-    from services.kpi.batch import lag_bucket, split_deltas
+    from services.kpi.domain import definitions
+    from services.kpi.domain.months import Months
     from services.kpi.handlers import SUBSCRIPTIONS
     from services.kpi.models import (
         ArchivedEvent,
@@ -507,7 +507,7 @@ def bulk_load(rt: Any, history: History) -> dict[str, Any]:
         Visit,
         WorkOrder,
     )
-    from services.kpi.months import Months
+    from services.kpi.repositories.batch import lag_bucket, split_deltas
 
     started = time.perf_counter()
     batch = BulkBatch()

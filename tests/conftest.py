@@ -2,9 +2,10 @@
 
 Mocking policy: tests/unit use no I/O and may use fakes (a FixedClock, the in-process
 transport, a service's in-memory unit of work, ``Fake<Service>UnitOfWork``, which builds
-and validates events exactly as the outbox does). tests/integration, tests/e2e and tests/contract never mock the broker or the
-database: storage tests run on SQLite *and* on the real PostgreSQL, messaging tests on the
-real RabbitMQ (each test session in its own virtual host).
+and validates events exactly as the outbox does). tests/integration, tests/e2e and
+tests/contract never mock the broker or the database: storage tests run on SQLite *and*
+on the real PostgreSQL, messaging tests on the real RabbitMQ (each test session in its own
+virtual host).
 """
 
 from __future__ import annotations

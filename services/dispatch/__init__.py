@@ -6,9 +6,10 @@ from pathlib import Path
 
 from services.dispatch.events import PUBLISHES
 from services.dispatch.handlers import SUBSCRIPTIONS
+from services.dispatch.jobs import MISSED_VISITS
 from services.dispatch.models import Base
-from services.dispatch.sweeps import EVERY_SECONDS, run_missed_visit_sweep
-from shared.service import PeriodicJob, ServiceDefinition
+from services.dispatch.repositories import SqlDispatchUnitOfWork
+from shared.service import ServiceDefinition
 
 
 def _blueprints() -> list:
@@ -20,10 +21,12 @@ def _blueprints() -> list:
 SERVICE = ServiceDefinition(
     name="dispatch",
     title="Aftercare dispatch",
+    port=8002,
     metadata=Base.metadata,
     catalog=PUBLISHES,
     subscriptions=SUBSCRIPTIONS,
     package_dir=Path(__file__).parent,
     blueprints=_blueprints,
-    periodic=(PeriodicJob("missed-visits", EVERY_SECONDS, run_missed_visit_sweep),),
+    periodic=(MISSED_VISITS,),
+    unit_of_work=SqlDispatchUnitOfWork,
 )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from services.dispatch.domain import (
+    RESULTS,
+    TECHNICIAN_KINDS,
+    WARRANTY_STATUSES,
+    WORK_ORDER_KINDS,
+)
 from shared.events import EventCatalog, PayloadSchema
-
-WORK_ORDER_KINDS = ("repair", "maintenance")
-TECHNICIAN_KINDS = ("employee", "partner_workshop")
-RESULTS = ("fixed", "not_fixed")
-WARRANTY_STATUSES = ("in_warranty", "out_of_warranty", "unknown")
 
 WORK_ORDER_ID = "0b6c2a4e-5d7f-4c1a-9e3b-8a2d4f6c8e10"
 TICKET_ID = "6f1c1a52-8c8e-4b5e-9a8e-2f7f1b3d9c10"

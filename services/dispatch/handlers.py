@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from services.dispatch.events import WARRANTY_STATUSES
-from services.dispatch.work_orders import open_maintenance_work_order, open_repair_work_order
-from shared.db import UnitOfWork
+from services.dispatch.domain import WARRANTY_STATUSES
+from services.dispatch.repositories import DispatchUnitOfWork
+from services.dispatch.use_cases import open_maintenance_work_order, open_repair_work_order
 from shared.events import Delivery, InboundSchema, Subscriptions
 
 # What dispatch reads of the events it consumes (the rest is ignored).
@@ -60,7 +60,7 @@ SUBSCRIPTIONS = Subscriptions("dispatch")
 
 
 @SUBSCRIPTIONS.on("ticket.solution_accepted", schema=SolutionAcceptedIn)
-def on_ticket_solution_accepted(delivery: Delivery, uow: UnitOfWork) -> None:
+def on_ticket_solution_accepted(delivery: Delivery, uow: DispatchUnitOfWork) -> None:
     """Open a repair work order when the agreed solution needs a visit."""
     open_repair_work_order(
         uow,
@@ -71,7 +71,7 @@ def on_ticket_solution_accepted(delivery: Delivery, uow: UnitOfWork) -> None:
 
 
 @SUBSCRIPTIONS.on("maintenance.visit_due", schema=VisitDueIn)
-def on_maintenance_visit_due(delivery: Delivery, uow: UnitOfWork) -> None:
+def on_maintenance_visit_due(delivery: Delivery, uow: DispatchUnitOfWork) -> None:
     """Open a maintenance work order for the plan's due visit."""
     open_maintenance_work_order(
         uow,

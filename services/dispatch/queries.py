@@ -1,16 +1,18 @@
-"""Dispatch's reads."""
+"""Dispatch's reads: technicians and work orders, one or a page, as the viewer may see them."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, lazyload
 
+from services.dispatch.domain import normalise
 from services.dispatch.models import Technician, TechnicianSkill, Visit, WorkOrder
-from services.dispatch.states import normalise
 from shared.auth import Principal
+from shared.db import page
+from shared.domain import Page, Window, require_visible
 from shared.errors import NotFound
 
 # Roles that see every work order of their region; a technician alone sees only their own.
@@ -20,22 +22,16 @@ REGION_VIEWERS = ("agent", "engineer", "manager", "admin")
 def get_technician(session: Session, technician_id: uuid.UUID, *, viewer: Principal) -> Technician:
     """One technician; one outside the viewer's region is as good as absent."""
     technician = session.get(Technician, technician_id)
-    if technician is None or not viewer.may_access(technician.region):
-        raise NotFound(f"no technician {technician_id}")
+    absent = f"no technician {technician_id}"
+    if technician is None:
+        raise NotFound(absent)
+    require_visible(viewer, technician.region, absent)
     return technician
 
 
-def _page(
-    session: Session, query: Select[Any], order: Any, offset: int, limit: int
-) -> tuple[list[Any], int]:
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    page = session.execute(query.order_by(*order).offset(offset).limit(limit)).scalars()
-    return list(page), int(total)
-
-
 def list_technicians(
-    session: Session, *, filters: dict[str, Any], viewer: Principal, offset: int, limit: int
-) -> tuple[list[Technician], int]:
+    session: Session, *, filters: dict[str, Any], viewer: Principal, window: Window
+) -> Page[Technician]:
     """A page of technicians by name, with the total count."""
     query = select(Technician)
     if viewer.region is not None:
@@ -57,7 +53,7 @@ def list_technicians(
         query = query.where(Technician.created_at >= filters["created_from"])
     if filters.get("created_to"):
         query = query.where(Technician.created_at <= filters["created_to"])
-    return _page(session, query, (Technician.name, Technician.id), offset, limit)
+    return page(session, query, order=(Technician.name, Technician.id), window=window)
 
 
 def _own_only(viewer: Principal) -> Any:
@@ -89,8 +85,8 @@ def get_work_order(session: Session, work_order_id: uuid.UUID, *, viewer: Princi
 
 
 def list_work_orders(
-    session: Session, *, filters: dict[str, Any], viewer: Principal, offset: int, limit: int
-) -> tuple[list[WorkOrder], int]:
+    session: Session, *, filters: dict[str, Any], viewer: Principal, window: Window
+) -> Page[WorkOrder]:
     """A page of work orders, newest first, with the total count."""
     # The list shows no visits: don't load them.
     query = (
@@ -106,4 +102,4 @@ def list_work_orders(
     if filters.get("created_to"):
         query = query.where(WorkOrder.opened_at <= filters["created_to"])
     order = (WorkOrder.opened_at.desc(), WorkOrder.id)
-    return _page(session, query, order, offset, limit)
+    return page(session, query, order=order, window=window)

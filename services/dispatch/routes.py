@@ -6,10 +6,9 @@ import uuid
 from typing import Any
 
 from flask import url_for
-from flask_smorest.pagination import PaginationParameters
 
-from services.dispatch import queries, services
-from services.dispatch import technicians as roster
+from services.dispatch import queries, use_cases
+from services.dispatch.repositories import SqlDispatchUnitOfWork
 from services.dispatch.schemas import (
     AcceptanceCreate,
     CheckInCreate,
@@ -24,7 +23,14 @@ from services.dispatch.schemas import (
     WorkOrderQueryArgs,
     WorkOrderRead,
 )
-from shared.web import Blueprint, principal, unit_of_work
+from shared.domain import Page, Window
+from shared.web import Blueprint, principal, session, unit_of_work
+
+
+def _uow() -> SqlDispatchUnitOfWork:
+    """The request's unit of work, with dispatch's repositories."""
+    return unit_of_work(SqlDispatchUnitOfWork)
+
 
 technicians = Blueprint(
     "technicians",
@@ -47,9 +53,7 @@ work_orders = Blueprint(
 @technicians.response(201, TechnicianRead)
 def create_technician(technician_in: dict[str, Any]) -> Any:
     """Add a technician or partner workshop to a region's roster."""
-    technician = roster.register_technician(
-        unit_of_work(), technician_in=technician_in, by=principal()
-    )
+    technician = use_cases.register_technician(_uow(), technician_in=technician_in, by=principal())
     location = url_for("technicians.get_technician", technician_id=technician.id)
     return technician, 201, {"Location": location}
 
@@ -58,18 +62,10 @@ def create_technician(technician_in: dict[str, Any]) -> Any:
 @technicians.requires("agent", "manager", "admin")
 @technicians.arguments(TechnicianQueryArgs, location="query")
 @technicians.response(200, TechnicianRead(many=True))
-@technicians.paginate()
-def list_technicians(filters: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+@technicians.paginated()
+def list_technicians(filters: dict[str, Any], window: Window) -> Page[Any]:
     """List technicians by name; filter by region, status (active/inactive), kind, skill."""
-    items, total = queries.list_technicians(
-        unit_of_work().session,
-        filters=filters,
-        viewer=principal(),
-        offset=pagination_parameters.first_item,
-        limit=pagination_parameters.page_size,
-    )
-    pagination_parameters.item_count = total
-    return items
+    return queries.list_technicians(session(), filters=filters, viewer=principal(), window=window)
 
 
 @technicians.route("/<uuid:technician_id>", methods=["GET"])
@@ -77,7 +73,7 @@ def list_technicians(filters: dict[str, Any], pagination_parameters: PaginationP
 @technicians.response(200, TechnicianRead)
 def get_technician(technician_id: uuid.UUID) -> Any:
     """One technician."""
-    return queries.get_technician(unit_of_work().session, technician_id, viewer=principal())
+    return queries.get_technician(session(), technician_id, viewer=principal())
 
 
 @technicians.route("/<uuid:technician_id>", methods=["PATCH"])
@@ -86,8 +82,8 @@ def get_technician(technician_id: uuid.UUID) -> Any:
 @technicians.response(200, TechnicianRead)
 def update_technician(changes: dict[str, Any], technician_id: uuid.UUID) -> Any:
     """Change a technician's name, skills, login, phone, or take them off the roster."""
-    return roster.update_technician(
-        unit_of_work(), technician_id=technician_id, changes=changes, by=principal()
+    return use_cases.update_technician(
+        _uow(), technician_id=technician_id, changes=changes, by=principal()
     )
 
 
@@ -95,19 +91,11 @@ def update_technician(changes: dict[str, Any], technician_id: uuid.UUID) -> Any:
 @work_orders.requires("agent", "technician", "engineer", "manager", "admin")
 @work_orders.arguments(WorkOrderQueryArgs, location="query")
 @work_orders.response(200, WorkOrderRead(many=True))
-@work_orders.paginate()
-def list_work_orders(filters: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+@work_orders.paginated()
+def list_work_orders(filters: dict[str, Any], window: Window) -> Page[Any]:
     """List work orders, newest first (a technician sees their own); filter by region,
     status, kind, technician, serial number, ticket and opening time."""
-    items, total = queries.list_work_orders(
-        unit_of_work().session,
-        filters=filters,
-        viewer=principal(),
-        offset=pagination_parameters.first_item,
-        limit=pagination_parameters.page_size,
-    )
-    pagination_parameters.item_count = total
-    return items
+    return queries.list_work_orders(session(), filters=filters, viewer=principal(), window=window)
 
 
 @work_orders.route("/<uuid:work_order_id>", methods=["GET"])
@@ -115,7 +103,7 @@ def list_work_orders(filters: dict[str, Any], pagination_parameters: PaginationP
 @work_orders.response(200, WorkOrderDetailRead)
 def get_work_order(work_order_id: uuid.UUID) -> Any:
     """One work order with its visits (appointment, arrival, repair record, answer)."""
-    return queries.get_work_order(unit_of_work().session, work_order_id, viewer=principal())
+    return queries.get_work_order(session(), work_order_id, viewer=principal())
 
 
 @work_orders.route("/<uuid:work_order_id>/schedule", methods=["POST"])
@@ -126,8 +114,8 @@ def get_work_order(work_order_id: uuid.UUID) -> Any:
 def schedule_visit(schedule_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """Book a visit, or move the pending one, with a named or automatically chosen
     technician and a window confirmed with the customer."""
-    return services.schedule_visit(
-        unit_of_work(), work_order_id=work_order_id, schedule_in=schedule_in, by=principal()
+    return use_cases.schedule_visit(
+        _uow(), work_order_id=work_order_id, schedule_in=schedule_in, by=principal()
     )
 
 
@@ -138,8 +126,8 @@ def schedule_visit(schedule_in: dict[str, Any], work_order_id: uuid.UUID) -> Any
 @work_orders.response(200, WorkOrderDetailRead)
 def check_in(check_in_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """The assigned technician arrives on site; on time means by the window's end."""
-    return services.check_in(
-        unit_of_work(), work_order_id=work_order_id, check_in_in=check_in_in, by=principal()
+    return use_cases.check_in(
+        _uow(), work_order_id=work_order_id, check_in_in=check_in_in, by=principal()
     )
 
 
@@ -150,8 +138,8 @@ def check_in(check_in_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
 @work_orders.response(200, WorkOrderDetailRead)
 def complete_visit(record_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """The assigned technician's repair record: work, parts, hours, result, signature."""
-    return services.complete_visit(
-        unit_of_work(), work_order_id=work_order_id, record_in=record_in, by=principal()
+    return use_cases.complete_visit(
+        _uow(), work_order_id=work_order_id, record_in=record_in, by=principal()
     )
 
 
@@ -162,8 +150,8 @@ def complete_visit(record_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
 @work_orders.response(200, WorkOrderDetailRead)
 def answer_repair(answer_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """The customer accepts and rates the repair, or rejects it (another visit follows)."""
-    return services.answer_repair(
-        unit_of_work(), work_order_id=work_order_id, answer_in=answer_in, by=principal()
+    return use_cases.answer_repair(
+        _uow(), work_order_id=work_order_id, answer_in=answer_in, by=principal()
     )
 
 
@@ -174,6 +162,6 @@ def answer_repair(answer_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
 @work_orders.response(200, WorkOrderDetailRead)
 def record_follow_up(follow_up_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """A follow-up call: the customer's satisfaction and remarks."""
-    return services.record_follow_up(
-        unit_of_work(), work_order_id=work_order_id, follow_up_in=follow_up_in, by=principal()
+    return use_cases.record_follow_up(
+        _uow(), work_order_id=work_order_id, follow_up_in=follow_up_in, by=principal()
     )

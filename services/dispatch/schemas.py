@@ -8,8 +8,12 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from services.dispatch.events import RESULTS, TECHNICIAN_KINDS, WORK_ORDER_KINDS
-from services.dispatch.states import WORK_ORDER_STATUSES
+from services.dispatch.domain import (
+    RESULTS,
+    TECHNICIAN_KINDS,
+    WORK_ORDER_KINDS,
+    WORK_ORDER_STATUSES,
+)
 from shared.schemas import InputSchema, ListArgs, PastDateTime, Region, UTCDateTimeField
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")

@@ -11,7 +11,8 @@ from prometheus_client.registry import Collector
 from services.kpi.events import PUBLISHES
 from services.kpi.handlers import SUBSCRIPTIONS
 from services.kpi.models import Base
-from shared.service import Runtime, ServiceDefinition
+from services.kpi.repositories import SqlKpiUnitOfWork
+from shared.service import Command, Runtime, ServiceDefinition
 
 
 def _blueprints() -> list[Any]:
@@ -26,13 +27,22 @@ def _collectors(rt: Runtime) -> list[Collector]:
     return collectors(rt)
 
 
+def _commands() -> list[Command]:
+    from services.kpi.commands import REBUILD
+
+    return [REBUILD]
+
+
 SERVICE = ServiceDefinition(
     name="kpi",
     title="Aftercare kpi",
+    port=8007,
     metadata=Base.metadata,
     catalog=PUBLISHES,
     subscriptions=SUBSCRIPTIONS,
     package_dir=Path(__file__).parent,
     blueprints=_blueprints,
     collectors=_collectors,
+    unit_of_work=SqlKpiUnitOfWork,
+    commands=_commands,
 )

@@ -1,6 +1,7 @@
-"""kpi's /metrics families, read from its aggregate tables at scrape time, so every gunicorn
-worker and every restart reports the same numbers, and a scrape costs the same however long
-the event history grows (SPEC metric names; labels: region, service, source, score, flags)."""
+"""kpi's /metrics families, read from its aggregate tables at scrape time (the monthly
+aggregates through ``SqlMeasures``, as the use cases read them), so every gunicorn worker and
+every restart reports the same numbers, and a scrape costs the same however long the event
+history grows (SPEC metric names; labels: region, service, source, score, flags)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 from sqlalchemy.orm import Session
 
-from services.kpi import definitions as d
 from services.kpi import queries
-from services.kpi.months import Months
-from services.kpi.report import Sums, fractions
+from services.kpi.domain import definitions as d
+from services.kpi.domain.months import Months
+from services.kpi.domain.report import Sums, fractions
+from services.kpi.repositories.sql import SqlMeasures
 from shared.metrics import LAG_BUCKETS, CallbackCollector
 from shared.service import Runtime
 
@@ -62,13 +64,15 @@ RATIOS = (
 
 
 def collectors(rt: Runtime) -> list[Collector]:
+    """kpi's families, read from the aggregate tables at each scrape."""
+
     def collect() -> Iterable[Metric]:
         now = rt.clock.now()
         with rt.db.session() as session:
             return [
                 *_event_families(session),
                 *_counter_families(session, rt.settings.regions),
-                *_current_month_families(session, rt, now),
+                *_current_month_families(SqlMeasures(session), rt, now),
             ]
 
     return [CallbackCollector(collect)]
@@ -123,19 +127,31 @@ def _counter_families(session: Session, regions: Iterable[str]) -> list[Metric]:
     return families
 
 
-def _current_month_families(session: Session, rt: Runtime, now: dt.datetime) -> list[Metric]:
-    """This month's KPIs per region (each region's own month); a ratio without a denominator
-    is left out rather than reported as zero."""
+def _current_month_families(measures: SqlMeasures, rt: Runtime, now: dt.datetime) -> list[Metric]:
+    """This month's KPIs per region (each region's own month), the backlog now, and this
+    month's KPIs per technician."""
     months = Months(rt.calendars)
     regions = sorted(rt.settings.regions)
     current = {region: months(now, region) for region in regions}
-    sums = queries.sum_measures(session, months=set(current.values()), by=("region",))
-    overdue, unanswered = queries.count_past_deadline(
-        session, months=set(current.values()), now=now
-    )
+    sums = measures.sum_measures(months=set(current.values()), by=("region",))
+    past_deadline = measures.count_past_deadline(months=set(current.values()), now=now)
     for _, region in sums:  # a region no longer configured still reports its data
         current.setdefault(region, months(now, region))
-    ratio_families = {
+    return [
+        *_region_families(current, sums, past_deadline),
+        _backlog_family(measures, regions),
+        *_technician_families(measures, current),
+    ]
+
+
+def _region_families(
+    current: dict[str, str],
+    sums: dict[tuple[str, ...], dict[str, d.Amount]],
+    past_deadline: tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]],
+) -> list[Metric]:
+    """A ratio without a denominator is left out rather than reported as zero."""
+    overdue, unanswered = past_deadline
+    ratios = {
         name: GaugeMetricFamily(metric, f"{text}, this month", labels=["region"])
         for name, metric, text in RATIOS
     }
@@ -157,33 +173,35 @@ def _current_month_families(session: Session, rt: Runtime, now: dt.datetime) -> 
         )
         for name, (numerator, denominator) in fractions(scope).items():
             if denominator:
-                ratio_families[name].add_metric([region], numerator / denominator)
-        count, _, total = scope.get(d.CSAT)
-        if count:
-            mean.add_metric([region], total / count)
-        count, _, total = scope.get(d.REPAIR_TIME)
-        if count:
-            repair_time.add_metric([region], total / count)
+                ratios[name].add_metric([region], numerator / denominator)
+        _add_mean(mean, [region], scope.get(d.CSAT))
+        _add_mean(repair_time, [region], scope.get(d.REPAIR_TIME))
+    return [*ratios.values(), mean, repair_time]
+
+
+def _add_mean(family: GaugeMetricFamily, labels: list[str], amount: d.Amount) -> None:
+    """A mean (total / count) where there is something to average."""
+    count, _, total = amount
+    if count:
+        family.add_metric(labels, total / count)
+
+
+def _backlog_family(measures: SqlMeasures, regions: list[str]) -> Metric:
+    """Open tickets and work orders now, every configured region's (at zero) included."""
     backlog = GaugeMetricFamily(
         "aftercare_backlog_open", "Open tickets and work orders now", labels=["service", "region"]
     )
-    open_items = queries.get_backlog(session)
+    open_items = measures.backlog()
     for service in d.SERVICES:
         for region in sorted(set(regions) | {r for s, r in open_items if s == service}):
             backlog.add_metric([service, region], open_items.get((service, region), 0))
-    return [
-        *ratio_families.values(),
-        mean,
-        repair_time,
-        backlog,
-        *_technician_families(session, current),
-    ]
+    return backlog
 
 
 TECHNICIAN_KPIS = ("repair_timeliness", "first_time_fix", "csat")
 
 
-def _technician_families(session: Session, current: dict[str, str]) -> list[Metric]:
+def _technician_families(measures: SqlMeasures, current: dict[str, str]) -> list[Metric]:
     """This month's KPIs per technician (region drill-down ranking); ``facts`` is each
     ratio's denominator, so a ranking can ignore technicians with too few facts."""
     ratio = GaugeMetricFamily(
@@ -201,16 +219,14 @@ def _technician_families(session: Session, current: dict[str, str]) -> list[Metr
         "A technician's mean acceptance rating (1-5), this month",
         labels=["region", "technician"],
     )
-    sums = queries.sum_measures(session, months=set(current.values()), by=("region", "technician"))
-    for (month, region, technician), measures in sorted(sums.items()):
+    sums = measures.sum_measures(months=set(current.values()), by=("region", "technician"))
+    for (month, region, technician), amounts in sorted(sums.items()):
         if current.get(region) != month:
             continue
-        scope = Sums(measures)
+        scope = Sums(amounts)
         for name, (numerator, denominator) in fractions(scope).items():
             if name in TECHNICIAN_KPIS and denominator:
                 ratio.add_metric([region, technician, name], numerator / denominator)
                 facts.add_metric([region, technician, name], denominator)
-        count, _, total = scope.get(d.CSAT)
-        if count:
-            mean.add_metric([region, technician], total / count)
+        _add_mean(mean, [region, technician], scope.get(d.CSAT))
     return [ratio, facts, mean]

@@ -219,6 +219,19 @@ class SpotCheck(Base):
     created_by: Mapped[str] = mapped_column(String(200))
 
 
+# What a spot check shows of each work order it sampled.
+SPOT_CHECK_COLUMNS = (
+    "work_order_id",
+    "region",
+    "kind",
+    "ticket_id",
+    "completed_technician_id",
+    "completed_visit",
+    "completed_result",
+    "completed_at",
+    "accepted_at",
+)
+
 FACT_TABLES = (Visit, WorkOrder, Ticket, Complaint, Rating)
 DERIVED_TABLES = (
     *FACT_TABLES,

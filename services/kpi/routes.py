@@ -1,4 +1,4 @@
-"""kpi's REST API: thin routes over the use cases."""
+"""kpi's REST API: thin routes over the use cases and queries."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import url_for
 
-from services.kpi import queries, services
+from services.kpi import queries, use_cases
+from services.kpi.repositories import KpiUnitOfWork
 from services.kpi.schemas import (
     KpiQueryArgs,
     KpisRead,
@@ -16,7 +17,7 @@ from services.kpi.schemas import (
     SpotCheckCreate,
     SpotCheckRead,
 )
-from shared.web import Blueprint, principal, unit_of_work
+from shared.web import Blueprint, principal, session, unit_of_work
 
 blp = Blueprint("kpi", __name__, description="Service-quality KPIs, scorecards and spot checks")
 READERS = ("manager", "admin", "engineer")
@@ -28,11 +29,14 @@ READERS = ("manager", "admin", "engineer")
 @blp.response(200, KpisRead)
 def get_kpis(args: dict[str, Any]) -> Any:
     """Every KPI of a month: overall, for a region, or for one technician."""
-    uow = unit_of_work()
-    region = services.scope_region(principal(), args.get("region"))
-    technician = str(args["technician"]) if args.get("technician") else None
-    month = services.month_or_current(uow, args.get("month"), region)
-    return services.get_kpis(uow, month=month, region=region, technician=technician)
+    technician = args.get("technician")
+    return use_cases.get_kpis(
+        unit_of_work(KpiUnitOfWork),
+        viewer=principal(),
+        month=args.get("month"),
+        region=args.get("region"),
+        technician=str(technician) if technician else None,
+    )
 
 
 @blp.route("/scorecards", methods=["GET"])
@@ -41,11 +45,13 @@ def get_kpis(args: dict[str, Any]) -> Any:
 @blp.response(200, ScorecardRead)
 def get_scorecard(args: dict[str, Any]) -> Any:
     """A month's ranking of regions or technicians by the weighted composite of their KPIs."""
-    uow = unit_of_work()
-    region = services.scope_region(principal(), args.get("region"))
-    month = services.month_or_current(uow, args.get("month"), region)
-    return services.get_scorecard(
-        uow, month=month, by=args["by"], region=region, weights_text=args.get("weights")
+    return use_cases.get_scorecard(
+        unit_of_work(KpiUnitOfWork),
+        viewer=principal(),
+        rank_by=args["by"],
+        month=args.get("month"),
+        region=args.get("region"),
+        weights_text=args.get("weights"),
     )
 
 
@@ -56,7 +62,9 @@ def get_scorecard(args: dict[str, Any]) -> Any:
 @blp.response(201, SpotCheckRead)
 def create_spot_check(spot_check_in: dict[str, Any]) -> Any:
     """Draw a reproducible random sample of a month's completed work orders."""
-    drawn = services.draw_spot_check(unit_of_work(), spot_check_in=spot_check_in, by=principal())
+    drawn = use_cases.draw_spot_check(
+        unit_of_work(KpiUnitOfWork), spot_check_in=spot_check_in, by=principal()
+    )
     return drawn, 201, {"Location": url_for("kpi.get_spot_check", spot_check_id=drawn["id"])}
 
 
@@ -65,5 +73,4 @@ def create_spot_check(spot_check_in: dict[str, Any]) -> Any:
 @blp.response(200, SpotCheckRead)
 def get_spot_check(spot_check_id: uuid.UUID) -> Any:
     """A recorded spot check: its seed, population and sample."""
-    region = principal().region
-    return queries.get_spot_check(unit_of_work().session, str(spot_check_id), region=region)
+    return queries.get_spot_check(session(), str(spot_check_id), region=principal().region)

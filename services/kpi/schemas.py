@@ -7,8 +7,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from services.kpi.months import MONTH_PATTERN
-from services.kpi.services import MAX_SEED
+from services.kpi.domain.months import MONTH_PATTERN
+from services.kpi.domain.spot_checks import MAX_SEED
 from shared.schemas import InputSchema, QuerySchema, Region, UTCDateTimeField
 
 BY = ("region", "technician")

@@ -78,6 +78,7 @@ def definition(
     return ServiceDefinition(
         name=name,
         title=name,
+        port=0,
         metadata=service_metadata(),
         catalog=catalog or EventCatalog(name),
         subscriptions=subscriptions or Subscriptions(name),

@@ -35,10 +35,10 @@ from services.complaints.events import PUBLISHES as COMPLAINTS
 from services.dispatch.events import PUBLISHES as DISPATCH
 from shared.events import Event, EventCatalog
 from shared.messaging.topology import EXCHANGE
-from shared.service import SERVICE_NAMES
 from tests.e2e.conftest import Network
 from tests.helpers import (
     REPO,
+    SERVICE_NAMES,
     Proc,
     amqp_channel,
     auth,

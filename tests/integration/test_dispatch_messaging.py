@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 
 from services.dispatch import SERVICE as DISPATCH
 from services.dispatch.models import WorkOrder
-from services.dispatch.services import schedule_visit
-from services.dispatch.technicians import register_technician
+from services.dispatch.use_cases import register_technician, schedule_visit
 from services.intake.events import PUBLISHES as INTAKE_EVENTS
 from shared.auth import Principal
 from shared.messaging.topology import EXCHANGE, dead_letter_queue, queue_name

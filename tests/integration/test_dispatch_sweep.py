@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from services.dispatch import SERVICE as DISPATCH
-from services.dispatch.sweeps import sweep_missed_visits
+from services.dispatch.use_cases import sweep_missed_visits
 from shared.service import Runtime
 from tests.integration.dispatch_support import HOUR, START, Dispatch, make_dispatch
 

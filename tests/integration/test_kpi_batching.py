@@ -17,10 +17,11 @@ from sqlalchemy import Integer, String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.clock import FixedClock
-from shared.db import Database, InboxMessage, PlumbingBase, UnitOfWork, increment, service_metadata
+from shared.db import Database, InboxMessage, PlumbingBase, increment, service_metadata
 from shared.events import Delivery, EventCatalog, InboundSchema, PayloadSchema, Subscriptions
 from shared.messaging.processing import EventProcessor, Incoming, Outcome
 from shared.service import ServiceDefinition
+from shared.unit_of_work import SqlUnitOfWork
 
 AT = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
 
@@ -61,7 +62,7 @@ LOG = Log()
 class Batch:
     """Counts markers in memory; writes them in one statement."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self.uow = uow
         self.markers: list[str] = []
 
@@ -87,6 +88,7 @@ def on_marked(delivery: Delivery, batch: Batch) -> None:
 DEFINITION = ServiceDefinition(
     name="batcher",
     title="batcher",
+    port=0,
     metadata=Base.metadata,
     catalog=CATALOG,
     subscriptions=SUBSCRIPTIONS,

@@ -22,8 +22,8 @@ from services.complaints.events import PUBLISHES as COMPLAINTS
 from services.dispatch.events import PUBLISHES as DISPATCH
 from services.intake.events import PUBLISHES as INTAKE
 from services.kpi import SERVICE as KPI
+from services.kpi.commands import rebuild
 from services.kpi.models import MonthlyAggregate
-from services.kpi.rebuild import rebuild
 from shared.clock import FixedClock
 from shared.events import Event
 from shared.messaging.processing import EventProcessor, Incoming, Outcome

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from services.kpi import SERVICE as KPI
-from services.kpi import definitions
-from services.kpi.facts import VisitFacts
-from services.kpi.rebuild import main as rebuild_main
-from services.kpi.rebuild import rebuild
+from services.kpi.commands import main as rebuild_main
+from services.kpi.commands import rebuild
+from services.kpi.domain import definitions
+from services.kpi.domain.facts import VisitFacts
 from shared.db import Database
 from shared.events import Event
 from shared.messaging.processing import EventProcessor, Incoming, Outcome

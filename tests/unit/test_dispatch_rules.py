@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from services.dispatch.states import (
+from services.dispatch.domain import (
     escalation_target,
     is_repeat,
     normalise,

@@ -13,16 +13,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.kpi import definitions as d
-from services.kpi.facts import (
+from services.kpi.domain import definitions as d
+from services.kpi.domain.facts import (
     ComplaintFacts,
     RatingFacts,
     TicketFacts,
     VisitFacts,
     WorkOrderFacts,
 )
-from services.kpi.months import Months
-from services.kpi.report import Sums, composite, kpi_values, parse_weights, ranked
+from services.kpi.domain.months import Months
+from services.kpi.domain.report import Sums, composite, kpi_values, parse_weights, ranked
 from shared.calendar import BusinessCalendar, CalendarBook
 
 SHANGHAI = BusinessCalendar(tz=ZoneInfo("Asia/Shanghai"), weekly={})

@@ -1,6 +1,6 @@
 """The KPI definitions: how a fact is judged, and which month, region and technician it
 counts for. Pure functions of the facts; each definition carries a version, and a changed
-definition is recomputed over the past with ``python -m services.kpi.rebuild``.
+definition is recomputed over the past with ``aftercare kpi-rebuild``.
 
 A fact belongs to the calendar month, in its region's time zone, of the moment that decides
 it (SPEC, kpi). What each definition counts:
@@ -40,7 +40,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 
-from services.kpi.facts import (
+from services.kpi.domain.facts import (
     ComplaintFacts,
     Facts,
     RatingFacts,

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from services.kpi import definitions as d
+from services.kpi.domain import definitions as d
 
 # KPIs a scorecard can weigh (ratios where higher is better).
 SCORABLE = (
@@ -81,7 +81,7 @@ def kpi_values(sums: Sums) -> dict[str, Any]:
     parts = fractions(sums)
     repairs, _, seconds = sums.get(d.REPAIR_TIME)
     opened, repeats = sums.get(d.REPEAT_VISITS)[:2]
-    values: dict[str, Any] = {
+    return {
         "csat": _rated("csat", sums.get(d.CSAT)),
         "repair_timeliness": _share("repair_timeliness", *parts["repair_timeliness"]),
         "first_time_fix": _share("first_time_fix", *parts["first_time_fix"]),
@@ -93,11 +93,15 @@ def kpi_values(sums: Sums) -> dict[str, Any]:
         },
         "repeat_visits": _share("repeat_visits", repeats, opened),
         "followup_satisfaction": _rated("followup_satisfaction", sums.get(d.FOLLOWUP)),
-        "complaint_timeliness": None,
-        "complaint_satisfaction": None,
-        "first_response_compliance": None,
-        "open_backlog": None,
+        **_regional_values(sums, parts),
     }
+
+
+def _regional_values(sums: Sums, parts: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
+    """The KPIs only a region (or all regions) has: complaints, first response, backlog."""
+    values: dict[str, Any] = dict.fromkeys(
+        ("complaint_timeliness", "complaint_satisfaction", "first_response_compliance"), None
+    )
     if sums.overdue_complaints is not None:
         values["complaint_timeliness"] = _share(
             "complaint_timeliness",
@@ -113,6 +117,7 @@ def kpi_values(sums: Sums) -> dict[str, Any]:
             *parts["first_response_compliance"],
             unanswered_past_deadline=sums.unanswered_tickets,
         )
+    values["open_backlog"] = None
     if sums.backlog is not None:
         values["open_backlog"] = {
             "version": d.KPI_DEFINITIONS["open_backlog"],

@@ -13,15 +13,14 @@ the same entity concurrently and a rebuild never interleaves with a live batch.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import Table, select, text, tuple_
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
-from services.kpi import definitions
-from services.kpi.facts import (
+from services.kpi.domain import definitions
+from services.kpi.domain.facts import (
     ComplaintFacts,
     Facts,
     RatingFacts,
@@ -29,6 +28,7 @@ from services.kpi.facts import (
     VisitFacts,
     WorkOrderFacts,
 )
+from services.kpi.domain.months import Months
 from services.kpi.models import (
     ArchivedEvent,
     Backlog,
@@ -42,15 +42,14 @@ from services.kpi.models import (
     Visit,
     WorkOrder,
 )
-from services.kpi.months import Months, calendars_for
-from shared.db import UnitOfWork, increment
+from services.kpi.repositories.store import LOAD_CHUNK, Store
+from shared.db import increment, insert_ignoring_conflicts, replace
 from shared.events import Event
 from shared.metrics import LAG_BUCKETS
+from shared.unit_of_work import SqlUnitOfWork
 
 # pg_advisory_xact_lock key of kpi's apply path ("kpi" in ASCII).
 APPLY_LOCK = 0x6B7069
-LOAD_CHUNK = 500
-F = TypeVar("F", bound=Facts)
 
 
 def lag_bucket(seconds: float) -> str:
@@ -67,90 +66,18 @@ def take_apply_lock(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPLY_LOCK})
 
 
-class Store(Generic[F]):
-    """Staged merges on one kind of fact: loaded in bulk, merged in order, written in bulk."""
-
-    def __init__(self, model: Any, make: Callable[[Any, str], F]) -> None:
-        self.table: Table = model.__table__
-        self.key_columns = [c.name for c in self.table.primary_key.columns]
-        self.make = make
-        self.staged: list[tuple[Any, str, Callable[..., None], tuple[Any, ...]]] = []
-        self.entities: dict[Any, F] = {}
-        self.snapshots: dict[Any, tuple[Any, ...] | None] = {}
-
-    def stage(self, key: Hashable, region: str, merge: Callable[..., None], *args: Any) -> None:
-        self.staged.append((key, region, merge, args))
-
-    def staged_keys(self) -> set[Any]:
-        return {key for key, *_ in self.staged}
-
-    def load(self, session: Session, keys: Iterable[Any]) -> None:
-        """Read the entities not loaded yet among ``keys``."""
-        missing = sorted(k for k in set(keys) if k not in self.snapshots)
-        columns = [self.table.c[name] for name in self.key_columns]
-        target = columns[0] if len(columns) == 1 else tuple_(*columns)
-        for start in range(0, len(missing), LOAD_CHUNK):
-            chunk = missing[start : start + LOAD_CHUNK]
-            for row in session.execute(select(self.table).where(target.in_(chunk))).mappings():
-                self.adopt(self.make_from_row(dict(row)))
-            for key in chunk:
-                self.snapshots.setdefault(key, None)
-
-    def adopt(self, facts: F) -> None:
-        key = self.key_of(facts)
-        self.entities[key] = facts
-        self.snapshots[key] = _snapshot(facts)
-
-    def make_from_row(self, row: dict[str, Any]) -> F:
-        facts = self.make(self._key_from(row), row["region"])
-        for name, value in row.items():
-            setattr(facts, name, value)
-        return facts
-
-    def key_of(self, facts: F) -> Any:
-        return self._key_from(vars(facts))
-
-    def _key_from(self, values: dict[str, Any]) -> Any:
-        if len(self.key_columns) == 1:
-            return values[self.key_columns[0]]
-        return tuple(values[name] for name in self.key_columns)
-
-    def get(self, key: Any, region: str) -> F:
-        facts = self.entities.get(key)
-        if facts is None:
-            facts = self.entities[key] = self.make(key, region)
-        return facts
-
-    def merge_staged(self) -> None:
-        for key, region, merge, args in self.staged:
-            merge(self.get(key, region), *args)
-        self.staged.clear()
-
-    def changed(self) -> list[F]:
-        return [
-            facts
-            for key, facts in self.entities.items()
-            if self.snapshots.get(key) != _snapshot(facts)
-        ]
-
-
-def _snapshot(facts: Facts) -> tuple[Any, ...]:
-    # Shallow: every field is an immutable value (dataclasses.astuple deep-copies, slowly).
-    return tuple(vars(facts).values())
-
-
 class KpiBatch:
     """The staged effects of one batch of events (a ``BatchScope`` of kpi's subscriptions)."""
 
     def __init__(
-        self, uow: UnitOfWork, *, replayed: Mapping[str, dt.datetime] | None = None
+        self, uow: SqlUnitOfWork, *, replayed: Mapping[str, dt.datetime] | None = None
     ) -> None:
         """``replayed``: on a rebuild, the archived apply time of each event replayed (they
         are counted again but not archived again)."""
         self.uow = uow
         self.session = uow.session
         self.replayed = replayed
-        self.months = Months(calendars_for(uow.settings, uow.calendars))
+        self.months = Months(uow.calendars)
         self.visits: Store[VisitFacts] = Store(Visit, lambda k, r: VisitFacts(k[0], k[1], r))
         self.work_orders: Store[WorkOrderFacts] = Store(WorkOrder, WorkOrderFacts)
         self.tickets: Store[TicketFacts] = Store(Ticket, TicketFacts)
@@ -172,6 +99,7 @@ class KpiBatch:
             self.events.append((event, self.replayed[str(event.id)]))
 
     def link_ticket(self, ticket_id: str | None) -> None:
+        """A work order's ticket: its report time is copied onto the work order."""
         if ticket_id:
             self.linked_tickets.add(ticket_id)
 
@@ -218,7 +146,7 @@ class KpiBatch:
             }
             for event, applied_at in self.events
         ]
-        statement = _insert_ignoring_conflicts(self.session, table, ["event_id"])
+        statement = insert_ignoring_conflicts(self.session, table, ["event_id"])
         inserted = set(self.session.scalars(statement.returning(table.c.event_id), rows))
         return [(e, at) for e, at in self.events if str(e.id) in inserted]
 
@@ -258,8 +186,7 @@ class KpiBatch:
         if not changed:
             return
         rows = [dict(vars(facts)) for facts in changed]
-        rows.sort(key=lambda row: tuple(row[k] for k in store.key_columns))
-        self.session.execute(_upsert(self.session, store.table, tuple(store.key_columns)), rows)
+        replace(self.session, store.table, store.key_columns, rows)
 
     def _write_deltas(self, deltas: dict[definitions.Key, list[int]]) -> None:
         monthly, counters, backlog = split_deltas(deltas)
@@ -297,34 +224,6 @@ class KpiBatch:
                 for le, (n, seconds) in lags.items()
             ],
         )
-
-
-def _dialect_insert(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
-
-
-@functools.lru_cache(maxsize=32)
-def _cached_upsert(dialect_insert: Any, table: Table, keys: tuple[str, ...]) -> Any:
-    statement = dialect_insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys},
-    )
-
-
-def _upsert(session: Session, table: Table, keys: tuple[str, ...]) -> Any:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE every other column (whole-row replace)."""
-    return _cached_upsert(_dialect_insert(session), table, keys)
-
-
-def _insert_ignoring_conflicts(session: Session, table: Table, keys: list[str]) -> Any:
-    return _dialect_insert(session)(table).on_conflict_do_nothing(index_elements=keys)
 
 
 def split_deltas(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from shared.calendar import CalendarBook, load_calendars
-from shared.config import DEFAULT_REGIONS, Settings
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from shared.calendar import CalendarBook
 
 MONTH_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")
 
@@ -21,6 +23,7 @@ class Months:
         self._zones: dict[str, ZoneInfo] = {}
 
     def zone(self, region: str | None) -> ZoneInfo:
+        """The time zone a region's months are counted in."""
         key = region or ""
         zone = self._zones.get(key)
         if zone is None:
@@ -31,11 +34,3 @@ class Months:
     def __call__(self, moment: dt.datetime, region: str | None) -> str:
         local = moment.astimezone(self.zone(region))
         return f"{local.year:04d}-{local.month:02d}"
-
-
-def calendars_for(settings: Settings | None, calendars: CalendarBook | None) -> CalendarBook:
-    """The given calendars, else those the settings name (the shipped ones by default)."""
-    if calendars is not None:
-        return calendars
-    regions = settings.regions if settings else DEFAULT_REGIONS
-    return load_calendars(settings.calendars_file if settings else None, regions)

@@ -1,0 +1,68 @@
+"""Dispatch's unit of work and its repositories (work orders, technicians): on a database
+session for requests, handlers and jobs, and in memory (``Fake…``) for unit tests of the use
+cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from services.dispatch.models import Technician, WorkOrder
+from services.dispatch.repositories.technicians import (
+    FakeTechnicians,
+    SqlTechnicians,
+    Technicians,
+)
+from services.dispatch.repositories.work_orders import FakeWorkOrders, SqlWorkOrders, WorkOrders
+from shared.clock import Clock
+from shared.config import Settings
+from shared.events import EventCatalog
+from shared.unit_of_work import FakeUnitOfWork, SqlUnitOfWork, UnitOfWork
+
+if TYPE_CHECKING:
+    from shared.calendar import CalendarBook
+
+__all__ = [
+    "DispatchUnitOfWork",
+    "FakeDispatchUnitOfWork",
+    "SqlDispatchUnitOfWork",
+    "Technicians",
+    "WorkOrders",
+]
+
+
+class DispatchUnitOfWork(UnitOfWork):
+    """What dispatch's use cases are given: the transaction and its repositories."""
+
+    work_orders: WorkOrders
+    technicians: Technicians
+
+
+class SqlDispatchUnitOfWork(SqlUnitOfWork, DispatchUnitOfWork):
+    """Dispatch's unit of work on a database session (web requests, handlers, jobs)."""
+
+    def _open_repositories(self) -> None:
+        self.work_orders = SqlWorkOrders(self)
+        self.technicians = SqlTechnicians(self)
+
+
+class FakeDispatchUnitOfWork(FakeUnitOfWork, DispatchUnitOfWork):
+    """Dispatch's unit of work in memory, optionally with technicians and work orders."""
+
+    def __init__(
+        self,
+        catalog: EventCatalog,
+        *,
+        clock: Clock,
+        settings: Settings | None = None,
+        calendars: CalendarBook | None = None,
+        technicians: Iterable[Technician] = (),
+        work_orders: Iterable[WorkOrder] = (),
+    ) -> None:
+        self._seed = (list(technicians), list(work_orders))
+        super().__init__(catalog, clock=clock, settings=settings, calendars=calendars)
+
+    def _open_repositories(self) -> None:
+        technicians, work_orders = self._seed
+        self.work_orders = fake_work_orders = FakeWorkOrders(self, work_orders)
+        self.technicians = FakeTechnicians(self, fake_work_orders, technicians)

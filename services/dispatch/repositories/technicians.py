@@ -1,0 +1,124 @@
+"""Technicians, on SQL and in memory, with the same methods."""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+
+from services.dispatch.domain import ASSIGNED, LoginTaken
+from services.dispatch.models import Technician, TechnicianSkill, WorkOrder
+from services.dispatch.repositories.work_orders import FakeWorkOrders
+from shared.auth import Principal
+from shared.domain import require_visible
+from shared.errors import NotFound
+from shared.unit_of_work import FakeRepository, SqlRepository, UnitOfWork
+
+
+class Technicians(ABC):
+    """Where technicians are loaded from and added to."""
+
+    @abstractmethod
+    def get(self, id_: uuid.UUID, *, for_update: bool = False) -> Technician | None: ...
+
+    @abstractmethod
+    def add(self, aggregate: Technician) -> Technician: ...
+
+    def get_for_change(self, technician_id: uuid.UUID, *, by: Principal) -> Technician:
+        """The technician, locked for this transaction; 404 outside the caller's region."""
+        # NO KEY UPDATE: visits being booked for this technician (FK readers) need not wait.
+        technician = self.get(technician_id, for_update=True)
+        absent = f"no technician {technician_id}"
+        if technician is None:
+            raise NotFound(absent)
+        require_visible(by, technician.region, absent)
+        return technician
+
+    @abstractmethod
+    def login_holder(self, user_sub: str) -> uuid.UUID | None:
+        """The technician whose login is ``user_sub``, if any."""
+
+    @abstractmethod
+    def save(self, technician: Technician) -> None:
+        """Write the technician now; raises LoginTaken if another took its login meanwhile."""
+
+    @abstractmethod
+    def least_busy(
+        self, *, region: str, skill: str | None, excluding: uuid.UUID
+    ) -> Technician | None:
+        """The active technician of a region with the skill (if one is needed) and the
+        fewest open work orders besides ``excluding``; ties broken by name, then id."""
+
+
+class SqlTechnicians(SqlRepository[Technician], Technicians):
+    model = Technician
+
+    def login_holder(self, user_sub: str) -> uuid.UUID | None:
+        return self.session.scalar(select(Technician.id).where(Technician.user_sub == user_sub))
+
+    def save(self, technician: Technician) -> None:
+        login = technician.user_sub or ""
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            raise LoginTaken(login) from exc
+
+    def least_busy(
+        self, *, region: str, skill: str | None, excluding: uuid.UUID
+    ) -> Technician | None:
+        open_work = (
+            select(func.count(WorkOrder.id))
+            .where(
+                WorkOrder.technician_id == Technician.id,
+                WorkOrder.status.in_(ASSIGNED),
+                WorkOrder.id != excluding,
+            )
+            .correlate(Technician)
+            .scalar_subquery()
+        )
+        query = select(Technician).where(Technician.region == region, Technician.active.is_(True))
+        if skill:
+            query = query.where(
+                exists().where(
+                    TechnicianSkill.technician_id == Technician.id, TechnicianSkill.skill == skill
+                )
+            )
+        return self.first(query.order_by(open_work, Technician.name, Technician.id))
+
+
+class FakeTechnicians(FakeRepository[Technician], Technicians):
+    def __init__(
+        self, uow: UnitOfWork, work_orders: FakeWorkOrders, items: Iterable[Technician] = ()
+    ) -> None:
+        super().__init__(uow, items)
+        self.work_orders = work_orders
+
+    def login_holder(self, user_sub: str) -> uuid.UUID | None:
+        holder = next(self.where(lambda t: t.user_sub == user_sub), None)
+        return holder.id if holder is not None else None
+
+    def save(self, technician: Technician) -> None:
+        login = technician.user_sub
+        if login is not None and any(
+            t.user_sub == login and t is not technician for t in self.items.values()
+        ):
+            raise LoginTaken(login)
+
+    def least_busy(
+        self, *, region: str, skill: str | None, excluding: uuid.UUID
+    ) -> Technician | None:
+        def open_work(technician: Technician) -> int:
+            return sum(
+                1
+                for w in self.work_orders.items.values()
+                if w.technician_id == technician.id and w.status in ASSIGNED and w.id != excluding
+            )
+
+        fitting = self.where(
+            lambda t: t.region == region and t.active and (not skill or skill in t.skills)
+        )
+        chosen = min(fitting, key=lambda t: (open_work(t), t.name, t.id), default=None)
+        return self.uow.track(chosen) if chosen is not None else None

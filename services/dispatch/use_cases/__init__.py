@@ -1,0 +1,36 @@
+"""Dispatch's use cases: each loads through the unit of work, asks the domain, lets the work
+order record what happened, and commits."""
+
+from __future__ import annotations
+
+from services.dispatch.use_cases.opening import (
+    open_maintenance_work_order,
+    open_repair_work_order,
+)
+from services.dispatch.use_cases.scheduling import BATCH_SIZE, schedule_visit, sweep_missed_visits
+from services.dispatch.use_cases.technicians import (
+    choose_technician,
+    register_technician,
+    update_technician,
+)
+from services.dispatch.use_cases.visits import (
+    answer_repair,
+    check_in,
+    complete_visit,
+    record_follow_up,
+)
+
+__all__ = [
+    "BATCH_SIZE",
+    "answer_repair",
+    "check_in",
+    "choose_technician",
+    "complete_visit",
+    "open_maintenance_work_order",
+    "open_repair_work_order",
+    "record_follow_up",
+    "register_technician",
+    "schedule_visit",
+    "sweep_missed_visits",
+    "update_technician",
+]

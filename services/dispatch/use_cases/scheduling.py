@@ -1,0 +1,74 @@
+"""Booking visits, and the missed-visit sweep: a window that ended with no check-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from services.dispatch.domain import SCHEDULABLE, misfits, require_open_window
+from services.dispatch.models import Technician, WorkOrder
+from services.dispatch.repositories import DispatchUnitOfWork
+from services.dispatch.use_cases.technicians import choose_technician
+from shared.auth import Principal
+
+# Visits the sweep judges in one transaction.
+BATCH_SIZE = 100
+
+
+def _technician_for(
+    uow: DispatchUnitOfWork, work_order: WorkOrder, *, named: uuid.UUID | None
+) -> tuple[Technician, bool]:
+    """A pending visit that is moved keeps its technician (and how they were chosen) while
+    they still fit and nobody else is named; otherwise one is chosen."""
+    pending = work_order.pending_visit
+    if pending is not None and named is None:
+        keep = uow.technicians.get(pending.technician_id)
+        if keep is not None and not misfits(keep, work_order):
+            return keep, pending.auto_assigned
+    return choose_technician(uow, work_order=work_order, named=named)
+
+
+def schedule_visit(
+    uow: DispatchUnitOfWork,
+    *,
+    work_order_id: uuid.UUID,
+    schedule_in: dict[str, Any],
+    by: Principal,
+) -> WorkOrder:
+    """Book a visit (or move the pending one) with a technician and a confirmed window."""
+    now = uow.clock.now()
+    work_order = uow.work_orders.get_for_step(work_order_id, by=by)
+    work_order.require(SCHEDULABLE, "schedule a visit")
+    start = schedule_in["window_start"].astimezone(dt.UTC)
+    end = schedule_in["window_end"].astimezone(dt.UTC)
+    require_open_window(end, now)
+    work_order.miss_if_ended(at=now)
+    technician, auto = _technician_for(uow, work_order, named=schedule_in.get("technician_id"))
+    work_order.book(
+        technician,
+        auto=auto,
+        window=(start, end),
+        by_customer=schedule_in["rescheduled_by_customer"],
+        at=now,
+    )
+    uow.commit()
+    return work_order
+
+
+def sweep_missed_visits(uow: DispatchUnitOfWork, *, batch_size: int = BATCH_SIZE) -> int:
+    """Mark up to ``batch_size`` ended, unvisited windows missed (``visit.missed``); returns
+    how many.
+
+    A grace period (option ``missed_grace_seconds``, default 0) gives a technician who is
+    checking in right now the chance to; the visit is still judged against its window.
+    """
+    now = uow.clock.now()
+    grace = float(uow.option("missed_grace_seconds", "0"))
+    cutoff = now - dt.timedelta(seconds=grace)
+    missed = 0
+    for work_order, visit in uow.work_orders.claim_missed_visits(cutoff=cutoff, limit=batch_size):
+        work_order.miss(visit, at=now)
+        missed += 1
+    uow.commit()
+    return missed

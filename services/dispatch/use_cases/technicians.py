@@ -1,0 +1,91 @@
+"""Use cases on technicians: registering and changing them, and choosing one for a visit."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from services.dispatch.domain import LoginTaken, misfits, nobody_fits
+from services.dispatch.models import Technician, WorkOrder
+from services.dispatch.repositories import DispatchUnitOfWork
+from shared.auth import Principal
+from shared.domain import require_region
+from shared.errors import InvalidInput
+
+
+def _check_login_free(
+    uow: DispatchUnitOfWork, user_sub: str | None, *, own: uuid.UUID | None
+) -> None:
+    if user_sub is None:
+        return
+    holder = uow.technicians.login_holder(user_sub)
+    if holder is not None and holder != own:
+        raise LoginTaken(user_sub)
+
+
+def _save(uow: DispatchUnitOfWork, technician: Technician) -> None:
+    """Write now (a concurrent request may have taken the login meanwhile), then commit."""
+    try:
+        uow.technicians.save(technician)
+    except LoginTaken:
+        uow.rollback()
+        raise
+    uow.commit()
+
+
+def register_technician(
+    uow: DispatchUnitOfWork, *, technician_in: dict[str, Any], by: Principal
+) -> Technician:
+    """Add an employee or a partner workshop to a region's roster."""
+    require_region(by, technician_in["region"])
+    _check_login_free(uow, technician_in.get("user_sub"), own=None)
+    technician = Technician(
+        id=uuid.uuid4(),
+        name=technician_in["name"],
+        kind=technician_in["kind"],
+        region=technician_in["region"],
+        active=technician_in["active"],
+        phone=technician_in.get("phone"),
+        user_sub=technician_in.get("user_sub"),
+        created_at=uow.clock.now(),
+    )
+    technician.set_skills(technician_in["skills"])
+    uow.technicians.add(technician)
+    _save(uow, technician)
+    return technician
+
+
+def update_technician(
+    uow: DispatchUnitOfWork, *, technician_id: uuid.UUID, changes: dict[str, Any], by: Principal
+) -> Technician:
+    """Change a technician's name, skills, login, phone or active flag."""
+    technician = uow.technicians.get_for_change(technician_id, by=by)
+    if "user_sub" in changes:
+        _check_login_free(uow, changes["user_sub"], own=technician.id)
+    technician.change(changes)
+    _save(uow, technician)
+    return technician
+
+
+def choose_technician(
+    uow: DispatchUnitOfWork, *, work_order: WorkOrder, named: uuid.UUID | None
+) -> tuple[Technician, bool]:
+    """The technician for a visit and whether dispatch chose them: the named one (who must
+    fit), else the active technician of the region with the needed skill and the fewest open
+    work orders (ties broken by name, then id)."""
+    if named is not None:
+        technician = uow.technicians.get(named)
+        if technician is None:
+            raise InvalidInput(
+                f"no technician {named}", errors={"technician_id": ["no such technician"]}
+            )
+        problems = misfits(technician, work_order)
+        if problems:
+            raise InvalidInput("the named technician cannot take this visit", errors=problems)
+        return technician, False
+    chosen = uow.technicians.least_busy(
+        region=work_order.region, skill=work_order.required_skill, excluding=work_order.id
+    )
+    if chosen is None:
+        raise nobody_fits(work_order.region, work_order.required_skill)
+    return chosen, True

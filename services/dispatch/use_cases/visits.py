@@ -1,0 +1,99 @@
+"""A booked visit, start to finish: check-in, the repair record, the customer's answer
+(with escalation), and the follow-up call after the work order is finished."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from services.dispatch.domain import (
+    AWAITING_ACCEPTANCE,
+    DEFAULT_FAILED_VISITS_BEFORE_ESCALATION,
+    IN_PROGRESS,
+    OFFICE_ROLES,
+    SCHEDULED,
+    escalation_threshold,
+    require_assigned,
+)
+from services.dispatch.models import Visit, WorkOrder
+from services.dispatch.repositories import DispatchUnitOfWork
+from shared.auth import Principal
+
+
+def _visit_step(
+    uow: DispatchUnitOfWork,
+    work_order_id: uuid.UUID,
+    *,
+    by: Principal,
+    status: str,
+    action: str,
+    assigned_only: bool = True,
+) -> tuple[WorkOrder, Visit]:
+    """The locked work order in ``status`` and its current visit, acted on by the assigned
+    technician (office roles too when ``assigned_only`` is false); 409 otherwise."""
+    work_order = uow.work_orders.get_for_step(work_order_id, by=by)
+    visit = work_order.visit_in(status, action)
+    if assigned_only or not by.has_any(OFFICE_ROLES):
+        technician = uow.technicians.get(visit.technician_id)
+        require_assigned(technician.user_sub if technician else None, by.sub, visit.number)
+    return work_order, visit
+
+
+def check_in(
+    uow: DispatchUnitOfWork,
+    *,
+    work_order_id: uuid.UUID,
+    check_in_in: dict[str, Any],
+    by: Principal,
+) -> WorkOrder:
+    """The assigned technician arrives: identity and product checked, punctuality judged."""
+    work_order, visit = _visit_step(uow, work_order_id, by=by, status=SCHEDULED, action="check in")
+    work_order.check_in(visit, check_in_in, at=uow.clock.now())
+    uow.commit()
+    return work_order
+
+
+def complete_visit(
+    uow: DispatchUnitOfWork, *, work_order_id: uuid.UUID, record_in: dict[str, Any], by: Principal
+) -> WorkOrder:
+    """The assigned technician writes the repair record of the visit in progress."""
+    work_order, visit = _visit_step(
+        uow, work_order_id, by=by, status=IN_PROGRESS, action="record a repair"
+    )
+    work_order.complete(visit, record_in, at=uow.clock.now())
+    uow.commit()
+    return work_order
+
+
+def answer_repair(
+    uow: DispatchUnitOfWork, *, work_order_id: uuid.UUID, answer_in: dict[str, Any], by: Principal
+) -> WorkOrder:
+    """The customer accepts and rates the repair, or rejects it: another visit follows, or
+    escalation after too many failed visits on a product defect."""
+    work_order, visit = _visit_step(
+        uow,
+        work_order_id,
+        by=by,
+        status=AWAITING_ACCEPTANCE,
+        action="record the customer's answer",
+        assigned_only=False,
+    )
+    default = str(DEFAULT_FAILED_VISITS_BEFORE_ESCALATION)
+    threshold = escalation_threshold(uow.option("failed_visits_before_escalation", default))
+    work_order.answer(visit, answer_in, at=uow.clock.now(), escalate_after=threshold)
+    uow.commit()
+    return work_order
+
+
+def record_follow_up(
+    uow: DispatchUnitOfWork,
+    *,
+    work_order_id: uuid.UUID,
+    follow_up_in: dict[str, Any],
+    by: Principal,
+) -> WorkOrder:
+    """A later call to the customer records satisfaction and remarks."""
+    work_order = uow.work_orders.get_for_step(work_order_id, by=by)
+    work_order.record_follow_up(follow_up_in, by=by.sub, at=uow.clock.now())
+    uow.commit()
+    return work_order

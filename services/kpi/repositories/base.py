@@ -1,0 +1,114 @@
+"""What kpi's use cases are given: ``KpiUnitOfWork`` and the repositories it holds.
+
+The use cases read kpi's aggregates (``measures``), record spot checks (``spot_checks``)
+and, for a rebuild, replay the event archive (``archive``) into freshly cleared facts and
+aggregates (``facts``). ``sql`` and ``fake`` implement them on a database and in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any, NamedTuple
+
+from services.kpi.domain.definitions import Amount
+from services.kpi.models import SpotCheck
+from shared.events import BatchScope
+from shared.unit_of_work import UnitOfWork
+
+# {(month, *grouping values): {measure: (count, hits, total)}}
+MeasureSums = dict[tuple[str, ...], dict[str, Amount]]
+# {(month of the deadline, region): items}
+PerMonthAndRegion = dict[tuple[str, str], int]
+
+
+class Measures(ABC):
+    """kpi's aggregates, as the use cases read them (never the history)."""
+
+    @abstractmethod
+    def sum_measures(
+        self,
+        *,
+        months: Collection[str],
+        by: tuple[str, ...] = (),
+        region: str | None = None,
+        technician: str | None = None,
+    ) -> MeasureSums:
+        """Sums per measure, grouped by month and the columns in ``by`` (``region``,
+        ``technician``; grouping by technician leaves out the facts of none)."""
+
+    @abstractmethod
+    def count_past_deadline(
+        self, *, months: Collection[str], now: dt.datetime, region: str | None = None
+    ) -> tuple[PerMonthAndRegion, PerMonthAndRegion]:
+        """Open complaints past their deadline with no resolution in time standing, and
+        tickets unanswered past their first-response deadline, per (month of the deadline,
+        region)."""
+
+    @abstractmethod
+    def backlog(self, *, region: str | None = None) -> dict[tuple[str, str], int]:
+        """Open items per (service, region) now."""
+
+    @abstractmethod
+    def definition_versions(self) -> dict[str, int]:
+        """The definition versions the stored facts were built with."""
+
+    @abstractmethod
+    def completed_work_orders(self, *, month: str, region: str | None) -> list[str]:
+        """Ids of the work orders whose latest repair record falls in ``month``, in id
+        order."""
+
+
+class SpotChecks(ABC):
+    """The spot checks drawn, and what they show of their work orders."""
+
+    @abstractmethod
+    def add(self, spot_check: SpotCheck) -> SpotCheck:
+        """A new spot check, written at commit."""
+
+    @abstractmethod
+    def work_order_details(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        """What a spot check shows of each of these work orders kpi knows, by id."""
+
+
+class ArchivedRow(NamedTuple):
+    """An archived event as a rebuild replays it."""
+
+    event_id: str
+    applied_at: dt.datetime
+    envelope: str
+
+
+class Archive(ABC):
+    """Every event kpi applied, as received."""
+
+    @abstractmethod
+    def chunks(self, size: int) -> Iterator[list[ArchivedRow]]:
+        """The archive in order of occurrence (then id), ``size`` events at a time."""
+
+
+class FactTables(ABC):
+    """kpi's facts and aggregates, as a rebuild rewrites them."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Empty every fact and aggregate table (and keep live batches out until commit)."""
+
+    @abstractmethod
+    def replay(self, applied_at: Mapping[str, dt.datetime]) -> BatchScope:
+        """A batch for kpi's handlers that applies archived events again (counted with their
+        archived apply times, not archived twice)."""
+
+    @abstractmethod
+    def record_definitions(self, versions: Mapping[str, int], *, at: dt.datetime) -> None:
+        """Note the definition versions the facts are now built with."""
+
+
+class KpiUnitOfWork(UnitOfWork):
+    """What kpi's use cases are given."""
+
+    measures: Measures
+    spot_checks: SpotChecks
+    archive: Archive
+    facts: FactTables
