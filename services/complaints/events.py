@@ -1,5 +1,6 @@
-"""What complaints publishes (the service's domain arrives with its own issue; the contract
-is declared here so kpi can be built against it)."""
+"""What complaints publishes: every ``complaint.*`` event names the complaint and the deadline
+it is judged by, and carries what kpi needs to judge timeliness and satisfaction (the
+resolution round, when it was resolved, whether within the deadline, the rating)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ class ComplaintEvent(PayloadSchema):
     deadline_at = fields.AwareDateTime(
         required=True,
         format="iso",
-        metadata={"description": "the original resolution deadline (business hours)"},
+        metadata={
+            "description": (
+                "the original resolution deadline (business hours): set at filing by "
+                "severity, never reset by a reopening; only time spent waiting on the "
+                "complainant moves it later"
+            )
+        },
     )
 
 

@@ -7,22 +7,27 @@ be built against them. Fields are added, never repurposed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields, validate
 
+from services.returns.domain import DECISIONS, KINDS, REFUND_METHODS, SEVERITIES, SOURCES
 from shared.events import EventCatalog, PayloadSchema
 
-KINDS = ("replacement", "refund")
-DECISIONS = ("free_replacement", "paid_replacement", "refund", "negotiated_refund", "rejected")
-RETURN_METHODS = ("pickup", "courier", "drop_off")
-REFUND_METHODS = ("bank_transfer", "cash", "cheque", "original_payment")
-
 RETURN_ID = "7b2d4f6a-8c0e-4b2d-9f6a-8c0e2b4d6f80"
-MONEY = {"as_string": True, "places": 2}
+MONEY: dict[str, Any] = {"as_string": True, "places": 2}
 
 
 class ReturnEvent(PayloadSchema):
     return_id = fields.UUID(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(KINDS),
+        metadata={
+            "description": "the remedy: as requested, then as the appraisal decided it (a "
+            "refund request in warranty without a serious defect becomes a free replacement)"
+        },
+    )
     serial_no = fields.String(required=True)
     product_model = fields.String(required=True)
     ticket_id = fields.UUID(allow_none=True, load_default=None)
@@ -34,14 +39,19 @@ class ReturnRequestedV1(ReturnEvent):
     purchase_date = fields.Date(allow_none=True, load_default=None)
     customer_name = fields.String(required=True)
     customer_phone = fields.String(allow_none=True, load_default=None)
-    source = fields.String(required=True, validate=validate.OneOf(("agent", "escalation")))
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     requested_at = fields.AwareDateTime(required=True, format="iso")
 
 
 class ReturnAppraisedV1(ReturnEvent):
     quality_defect = fields.Boolean(required=True)
-    severity = fields.String(allow_none=True, load_default=None)
-    warranty_status = fields.String(required=True)
+    severity = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(SEVERITIES)
+    )
+    warranty_status = fields.String(
+        required=True,
+        metadata={"description": "in_warranty, out_of_warranty or unknown, as of the report date"},
+    )
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     price = fields.Decimal(
         allow_none=True,
@@ -49,9 +59,20 @@ class ReturnAppraisedV1(ReturnEvent):
         metadata={"description": "a paid replacement's price from the fee schedule in force"},
         **MONEY,
     )
-    refund_amount = fields.Decimal(allow_none=True, load_default=None, **MONEY)
+    refund_amount = fields.Decimal(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the amount a refund pays (agreed by negotiation, or set)"},
+        **MONEY,
+    )
     currency = fields.String(required=True, validate=validate.Length(equal=3))
-    reason = fields.String(required=True)
+    schedule_version = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the fee-schedule version a paid replacement was priced from"},
+    )
+    findings = fields.String(allow_none=True, load_default=None)
+    reason = fields.String(required=True, metadata={"description": "told to the customer"})
     customer_name = fields.String(required=True)
     customer_phone = fields.String(allow_none=True, load_default=None)
     appraised_by = fields.String(required=True)
@@ -60,6 +81,11 @@ class ReturnAppraisedV1(ReturnEvent):
 
 class ReplacementShippedV1(ReturnEvent):
     new_serial_no = fields.String(required=True)
+    replacement_model = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the model shipped (agreed with the customer)"},
+    )
     specification = fields.String(allow_none=True, load_default=None)
     quantity = fields.Integer(required=True, validate=validate.Range(min=1))
     carrier = fields.String(required=True)
@@ -123,7 +149,9 @@ PUBLISHES.declare(
         "price": "12800.00",
         "refund_amount": None,
         "currency": "CNY",
-        "reason": "out of warranty: replacement at the fee-schedule price",
+        "schedule_version": 3,
+        "findings": "weld seam porosity under the coating; anode housing cracked",
+        "reason": "out of warranty: replacement at the fee-schedule price 12800.00",
         "customer_name": "Li Wei",
         "customer_phone": "+86 138 0000 0000",
         "appraised_by": "eng-1",
@@ -138,6 +166,7 @@ PUBLISHES.declare(
     sample=BASE
     | {
         "new_serial_no": "SN-2026-000999",
+        "replacement_model": "CP-400",
         "specification": "400 A, marine",
         "quantity": 1,
         "carrier": "SF Express",

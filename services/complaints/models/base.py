@@ -1,4 +1,4 @@
-"""Returns's tables and the aggregates mapped on them."""
+"""Complaints' declarative base: one MetaData for its tables."""
 
 from __future__ import annotations
 

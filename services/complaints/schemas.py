@@ -1,1 +1,0 @@
-"""Complaints's REST schemas (``<Thing>Create``, ``<Thing>Read``, ``<Thing>QueryArgs``)."""

@@ -1,2 +1,0 @@
-"""Returns's rules: statuses, transitions and decisions as plain Python (no web,
-no database). Empty until the returns domain is built (see services/README.md)."""
