@@ -60,6 +60,11 @@ RATIOS = (
         "aftercare_kpi_first_response_compliance_ratio",
         "Tickets answered by the first-response deadline / answered or past it",
     ),
+    (
+        "maintenance_adherence",
+        "aftercare_kpi_maintenance_adherence_ratio",
+        "Maintenance visits done / due (by due date)",
+    ),
 )
 
 

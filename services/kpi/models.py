@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_metadata
@@ -157,6 +157,20 @@ class Rating(Base):
     applied: Mapped[str] = mapped_column(Text)
 
 
+class MaintenanceOccurrence(Base):
+    """One occurrence of a maintenance plan: announced as due, and the visit that answered
+    it (plan adherence)."""
+
+    __tablename__ = "kpi_maintenance"
+
+    occurrence_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    region: Mapped[str] = mapped_column(REGION)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    announced: Mapped[bool] = mapped_column(Boolean)
+    visited_on: Mapped[dt.date | None] = mapped_column(Date)
+    applied: Mapped[str] = mapped_column(Text)
+
+
 class MonthlyAggregate(Base):
     """Per month (in the region's time zone), region, technician ("" for none) and measure:
     how many facts were judged, how many of them hit, and a total (ratings, seconds)."""
@@ -232,7 +246,7 @@ SPOT_CHECK_COLUMNS = (
     "accepted_at",
 )
 
-FACT_TABLES = (Visit, WorkOrder, Ticket, Complaint, Rating)
+FACT_TABLES = (Visit, WorkOrder, Ticket, Complaint, Rating, MaintenanceOccurrence)
 DERIVED_TABLES = (
     *FACT_TABLES,
     MonthlyAggregate,

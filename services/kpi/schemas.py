@@ -79,6 +79,11 @@ class BacklogRead(ma.Schema):
     work_orders = fields.Integer(metadata={"description": "open work orders, now"})
 
 
+class AdherenceRead(ShareRead):
+    on_time = fields.Integer(metadata={"description": "visits done within a week of the due date"})
+    on_time_ratio = fields.Float(allow_none=True, metadata={"description": "on time / done"})
+
+
 class KpiSetRead(ma.Schema):
     csat = fields.Nested(ShareRead)
     repair_timeliness = fields.Nested(ShareRead)
@@ -86,6 +91,9 @@ class KpiSetRead(ma.Schema):
     mean_time_to_repair = fields.Nested(TimeToRepairRead)
     repeat_visits = fields.Nested(ShareRead)
     followup_satisfaction = fields.Nested(ShareRead)
+    maintenance_adherence = fields.Nested(
+        AdherenceRead, metadata={"description": "maintenance visits done / due, by due month"}
+    )
     complaint_timeliness = fields.Nested(ShareRead, allow_none=True)
     complaint_satisfaction = fields.Nested(ShareRead, allow_none=True)
     first_response_compliance = fields.Nested(ShareRead, allow_none=True)

@@ -1,8 +1,4 @@
-"""maintenance: installed assets, maintenance plans and records, the per-asset service file.
-
-The service has every room of the anatomy (services/README.md); its domain arrives with its
-issue.
-"""
+"""maintenance: installed assets, maintenance plans and records, the per-asset service file."""
 
 from __future__ import annotations
 
@@ -11,15 +7,22 @@ from typing import Any
 
 from services.maintenance.events import PUBLISHES
 from services.maintenance.handlers import SUBSCRIPTIONS
+from services.maintenance.jobs import SCHEDULER
 from services.maintenance.models import Base
 from services.maintenance.repositories import SqlMaintenanceUnitOfWork
-from shared.service import ServiceDefinition
+from shared.service import Command, ServiceDefinition
 
 
 def _blueprints() -> list[Any]:
-    from services.maintenance.routes import blp
+    from services.maintenance.routes import assets, plans
 
-    return [blp]
+    return [assets, plans]
+
+
+def _commands() -> list[Command]:
+    from services.maintenance.commands import commands
+
+    return commands()
 
 
 SERVICE = ServiceDefinition(
@@ -31,5 +34,7 @@ SERVICE = ServiceDefinition(
     subscriptions=SUBSCRIPTIONS,
     package_dir=Path(__file__).parent,
     blueprints=_blueprints,
+    periodic=(SCHEDULER,),
     unit_of_work=SqlMaintenanceUnitOfWork,
+    commands=_commands,
 )

@@ -1,20 +1,13 @@
-"""What maintenance publishes (its scheduler and records arrive with its own issue; the
-contract is declared here so consumers can be built against it)."""
+"""What maintenance publishes: the scheduler's notice and visit of each occurrence, a visit's
+record and the problems it found. Versioned payload schemas, each with a sample for the
+contract tests; fields are added, never repurposed."""
 
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from services.maintenance.domain import TASKS
 from shared.events import EventCatalog, PayloadSchema
-
-TASKS = (
-    "cleaning",
-    "lubrication",
-    "fastening",
-    "coating_inspection",
-    "coating_touch_up",
-    "anode_check",
-)
 
 PLAN_ID = "5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e30"
 ASSET = {
@@ -53,6 +46,20 @@ class MaintenanceCompletedV1(AssetEvent):
     tasks_done = fields.List(fields.String(validate=validate.OneOf(TASKS)), required=True)
     findings = fields.String(required=True)
     completed_at = fields.AwareDateTime(required=True, format="iso")
+    due_date = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the announced occurrence the visit answers, if any"},
+    )
+    visited_on = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the visit's day in the region's time zone"},
+    )
+    next_due_date = fields.Date(allow_none=True, load_default=None)
+    problems = fields.Integer(
+        load_default=0, metadata={"description": "problems found (each an issue_found)"}
+    )
 
 
 class MaintenanceIssueFoundV1(AssetEvent):
@@ -61,6 +68,12 @@ class MaintenanceIssueFoundV1(AssetEvent):
     description = fields.String(required=True)
     environment = fields.String(allow_none=True, load_default=None)
     found_at = fields.AwareDateTime(required=True, format="iso")
+    hazard = fields.Boolean(load_default=False, metadata={"description": "a safety hazard"})
+    priority = fields.String(
+        load_default="normal",
+        validate=validate.OneOf(("normal", "high")),
+        metadata={"description": "high for a hazard: the ticket it opens is urgent"},
+    )
 
 
 RECORD_ID = "7c9e1b3d-5f7a-4c9e-8b3d-5f7a9c1e3b50"
@@ -102,6 +115,10 @@ PUBLISHES.declare(
         "tasks_done": ["cleaning", "anode_check"],
         "findings": "anode 60% consumed",
         "completed_at": "2026-12-01T06:00:00+00:00",
+        "due_date": "2026-12-01",
+        "visited_on": "2026-12-01",
+        "next_due_date": "2027-01-01",
+        "problems": 1,
     },
 )
 PUBLISHES.declare(
@@ -116,5 +133,7 @@ PUBLISHES.declare(
         "description": "coating cracked at the support ring",
         "environment": "marine",
         "found_at": "2026-12-01T05:30:00+00:00",
+        "hazard": True,
+        "priority": "high",
     },
 )

@@ -32,6 +32,8 @@ it (SPEC, kpi). What each definition counts:
 - repeat_visits: repair work orders flagged as a repeat of an accepted repair / repair work
   orders opened (first visit booked), in the month of the opening.
 - followup_satisfaction: follow-up calls rating 4 or 5 / follow-up calls, with the mean.
+- maintenance_adherence: maintenance visits done / due, in the month of the due date, with
+  those done on time (``domain/adherence.py``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 
+from services.kpi.domain.adherence import MAINTENANCE as MAINTENANCE  # (due, done, on time)
+from services.kpi.domain.adherence import MaintenanceFacts, judge_occurrence
 from services.kpi.domain.facts import (
     ComplaintFacts,
     Facts,
@@ -60,6 +64,7 @@ KPI_DEFINITIONS: dict[str, int] = {
     "open_backlog": 1,
     "repeat_visits": 1,
     "followup_satisfaction": 1,
+    "maintenance_adherence": 1,
 }
 
 # Aggregate rows: per (month, region, technician), a count, the hits among them and a total.
@@ -243,6 +248,8 @@ def judge(facts: Facts, month_of: MonthOf) -> Contributions:
         return judge_ticket(facts, month_of)
     if isinstance(facts, ComplaintFacts):
         return judge_complaint(facts, month_of)
+    if isinstance(facts, MaintenanceFacts):
+        return judge_occurrence(facts)
     return judge_rating(facts, month_of)
 
 

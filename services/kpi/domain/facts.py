@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from services.kpi.domain.adherence import MaintenanceFacts
+
 T = TypeVar("T")
 
 
@@ -258,4 +260,4 @@ class RatingFacts:
             self.technician_id, self.satisfied = technician or "", satisfied
 
 
-Facts = VisitFacts | WorkOrderFacts | TicketFacts | ComplaintFacts | RatingFacts
+Facts = VisitFacts | WorkOrderFacts | TicketFacts | ComplaintFacts | RatingFacts | MaintenanceFacts

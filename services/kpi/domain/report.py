@@ -65,6 +65,9 @@ def fractions(sums: Sums) -> dict[str, tuple[int, int]]:
         "first_time_fix": (orders[1], orders[0]),
         "csat": (csat[1], csat[0]),
     }
+    maintenance = sums.get(d.MAINTENANCE)
+    if maintenance[0]:  # only a scope with visits due has an adherence
+        result["maintenance_adherence"] = (maintenance[1], maintenance[0])
     if sums.overdue_complaints is not None:
         closed = sums.get(d.COMPLAINTS)
         result["complaint_timeliness"] = (closed[1], closed[0] + sums.overdue_complaints)
@@ -93,8 +96,17 @@ def kpi_values(sums: Sums) -> dict[str, Any]:
         },
         "repeat_visits": _share("repeat_visits", repeats, opened),
         "followup_satisfaction": _rated("followup_satisfaction", sums.get(d.FOLLOWUP)),
+        "maintenance_adherence": _adherence(sums.get(d.MAINTENANCE)),
         **_regional_values(sums, parts),
     }
+
+
+def _adherence(amount: d.Amount) -> dict[str, Any]:
+    """Maintenance visits done / due, and those done on time / done."""
+    due, done, on_time = amount
+    return _share(
+        "maintenance_adherence", done, due, on_time=on_time, on_time_ratio=_ratio(on_time, done)
+    )
 
 
 def _regional_values(sums: Sums, parts: Mapping[str, tuple[int, int]]) -> dict[str, Any]:

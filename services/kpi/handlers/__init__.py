@@ -5,7 +5,7 @@ Handlers only stage on the batch; ``KpiBatch.flush`` writes."""
 
 from __future__ import annotations
 
-from services.kpi.handlers import complaints, dispatch, intake
+from services.kpi.handlers import complaints, dispatch, intake, maintenance
 from services.kpi.repositories import KpiBatch
 from shared.events import Delivery, Subscriptions
 
@@ -18,7 +18,12 @@ def on_any_event(delivery: Delivery, batch: KpiBatch) -> None:
 def _subscriptions() -> Subscriptions:
     subscriptions = Subscriptions("kpi", batch=KpiBatch)
     subscriptions.on_any(on_any_event)
-    for type_, schema, handler in (*dispatch.HANDLERS, *intake.HANDLERS, *complaints.HANDLERS):
+    for type_, schema, handler in (
+        *dispatch.HANDLERS,
+        *intake.HANDLERS,
+        *complaints.HANDLERS,
+        *maintenance.HANDLERS,
+    ):
         subscriptions.on(type_, schema=schema)(handler)
     return subscriptions
 

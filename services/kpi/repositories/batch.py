@@ -20,6 +20,7 @@ from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from services.kpi.domain import definitions
+from services.kpi.domain.adherence import MaintenanceFacts
 from services.kpi.domain.facts import (
     ComplaintFacts,
     Facts,
@@ -36,6 +37,7 @@ from services.kpi.models import (
     Counter,
     EventCount,
     LagBucket,
+    MaintenanceOccurrence,
     MonthlyAggregate,
     Rating,
     Ticket,
@@ -85,6 +87,7 @@ class KpiBatch:
         self.ratings: Store[RatingFacts] = Store(
             Rating, lambda k, r: RatingFacts(k, k.split("/", 1)[0], r)
         )
+        self.maintenance: Store[MaintenanceFacts] = Store(MaintenanceOccurrence, MaintenanceFacts)
         # Tickets whose work orders a work-order event links (their report time is needed).
         self.linked_tickets: set[str] = set()
         self.events: list[tuple[Event, dt.datetime]] = []
@@ -113,6 +116,7 @@ class KpiBatch:
             self.tickets,
             self.complaints,
             self.ratings,
+            self.maintenance,
         )
         self.tickets.load(self.session, self.tickets.staged_keys() | self.linked_tickets)
         for store in stores:

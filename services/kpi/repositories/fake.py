@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.kpi.domain.adherence import MaintenanceFacts
 from services.kpi.domain.facts import (
     ComplaintFacts,
     RatingFacts,
@@ -188,6 +189,7 @@ class MemoryBatch:
         self.tickets = MemoryStore(TicketFacts)
         self.complaints = MemoryStore(ComplaintFacts)
         self.ratings = MemoryStore(lambda k, r: RatingFacts(k, k.split("/", 1)[0], r))
+        self.maintenance = MemoryStore(MaintenanceFacts)
         self.events: list[tuple[Event, dt.datetime]] = []
         self.linked_tickets: set[str] = set()
         self.flushes = 0
