@@ -21,6 +21,7 @@ from shared.messaging.amqp import broker_answers
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, outbox_collector, render
 from shared.outbox import outbox_backlog
 from shared.service import Runtime, ServiceDefinition
+from shared.web import hygiene
 from shared.web.api import SAFE_ID, Api
 from shared.web.problems import problem
 
@@ -60,6 +61,7 @@ def build_app(
         api.register_blueprint(blp)
     app.register_blueprint(_ops_blueprint(rt))
     _install_request_hooks(app, definition.name)
+    hygiene.install(app)
     _install_error_handlers(app)
     return app
 
