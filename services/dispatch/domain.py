@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, Forbidden, InvalidInput
 
 if TYPE_CHECKING:
     from services.dispatch.models import Technician, WorkOrder
@@ -113,7 +113,7 @@ def misfits(technician: Technician, work_order: WorkOrder) -> dict[str, list[str
     if not technician.active:
         problems.append("technician is not active")
     if technician.region != work_order.region:
-        problems.append(f"technician works in region {technician.region}")
+        problems.append("technician does not work in this work order's region")
     if work_order.required_skill and work_order.required_skill not in technician.skills:
         problems.append(f"technician lacks the skill {work_order.required_skill}")
     return {"technician_id": problems} if problems else {}
@@ -134,10 +134,10 @@ def refusal(action: str, work_order_id: Any, status: str) -> Conflict:
     )
 
 
-def require_assigned(login: str | None, caller: str, visit_number: int) -> None:
-    """Only the technician the visit is assigned to (by their login) acts on it (409)."""
+def require_assigned(login: str | None, caller: str) -> None:
+    """Only the technician the visit is assigned to (by their login) acts on it (403)."""
     if login is None or login != caller:
-        raise Conflict(f"visit {visit_number} is assigned to another technician")
+        raise Forbidden("this work order's visit is not assigned to you")
 
 
 def nobody_fits(region: str, skill: str | None) -> Conflict:

@@ -14,7 +14,14 @@ from services.dispatch.domain import (
     WORK_ORDER_KINDS,
     WORK_ORDER_STATUSES,
 )
-from shared.schemas import InputSchema, ListArgs, PastDateTime, Region, UTCDateTimeField
+from shared.schemas import (
+    Boolean,
+    InputSchema,
+    ListArgs,
+    PastDateTime,
+    Region,
+    UTCDateTimeField,
+)
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
 SKILL = fields.String(validate=validate.Length(min=1, max=100))
@@ -32,7 +39,7 @@ class TechnicianCreate(InputSchema):
     kind = fields.String(required=True, validate=validate.OneOf(TECHNICIAN_KINDS))
     region = Region(required=True)
     skills = fields.List(SKILL, required=True, validate=validate.Length(min=1, max=50))
-    active = fields.Boolean(load_default=True)
+    active = Boolean(load_default=True)
     phone = fields.String(validate=PHONE)
     user_sub = fields.String(
         validate=validate.Length(min=1, max=200),
@@ -43,7 +50,7 @@ class TechnicianCreate(InputSchema):
 class TechnicianUpdate(InputSchema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     skills = fields.List(SKILL, validate=validate.Length(min=1, max=50))
-    active = fields.Boolean()
+    active = Boolean()
     phone = fields.String(allow_none=True, validate=PHONE)
     user_sub = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
 
@@ -80,7 +87,7 @@ class ScheduleCreate(InputSchema):
     )
     window_start = fields.AwareDateTime(required=True, format="iso")
     window_end = fields.AwareDateTime(required=True, format="iso")
-    rescheduled_by_customer = fields.Boolean(
+    rescheduled_by_customer = Boolean(
         load_default=False,
         metadata={"description": "the customer asked for this new window (not lateness)"},
     )
@@ -94,7 +101,7 @@ class ScheduleCreate(InputSchema):
 
 class CheckInCreate(InputSchema):
     arrived_at = PastDateTime(metadata={"description": "arrival on site (default: now)"})
-    identity_verified = fields.Boolean(required=True)
+    identity_verified = Boolean(required=True)
     product_model = fields.String(
         required=True,
         validate=validate.Length(min=1, max=100),
@@ -105,7 +112,7 @@ class CheckInCreate(InputSchema):
 class PartIn(InputSchema):
     part_no = fields.String(required=True, validate=validate.Length(min=1, max=100))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=999))
-    genuine = fields.Boolean(required=True)
+    genuine = Boolean(required=True)
 
 
 class CompletionCreate(InputSchema):
@@ -131,7 +138,7 @@ class CompletionCreate(InputSchema):
 
 
 class AcceptanceCreate(InputSchema):
-    accepted = fields.Boolean(required=True)
+    accepted = Boolean(required=True)
     rating = fields.Integer(required=True, strict=True, validate=RATING)
     reason = fields.String(
         validate=validate.Length(min=1, max=5000), metadata={"description": "required if rejected"}
@@ -152,7 +159,7 @@ class FollowUpCreate(InputSchema):
 class PartRead(ma.Schema):
     part_no = fields.String()
     quantity = fields.Integer()
-    genuine = fields.Boolean()
+    genuine = Boolean()
 
 
 class RepairRecordRead(ma.Schema):
@@ -167,7 +174,7 @@ class RepairRecordRead(ma.Schema):
 
 
 class AcceptanceRead(ma.Schema):
-    accepted = fields.Boolean()
+    accepted = Boolean()
     rating = fields.Integer()
     reason = fields.String(attribute="rejection_reason")
     responded_at = UTCDateTimeField()
@@ -177,16 +184,16 @@ class VisitRead(ma.Schema):
     number = fields.Integer()
     status = fields.String()
     technician_id = fields.UUID()
-    auto_assigned = fields.Boolean()
+    auto_assigned = Boolean()
     window_start = UTCDateTimeField()
     window_end = UTCDateTimeField()
     deadline = UTCDateTimeField(metadata={"description": "the end the arrival is judged by"})
-    rescheduled_by_customer = fields.Boolean()
+    rescheduled_by_customer = Boolean()
     scheduled_at = UTCDateTimeField()
     arrived_at = UTCDateTimeField()
-    on_time = fields.Boolean()
-    identity_verified = fields.Boolean()
-    product_verified = fields.Boolean()
+    on_time = Boolean()
+    identity_verified = Boolean()
+    product_verified = Boolean()
     missed_at = UTCDateTimeField()
     repair = fields.Function(
         lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None
@@ -205,8 +212,8 @@ class FollowUpRead(ma.Schema):
 
 class WarrantyRead(ma.Schema):
     status = fields.String()
-    parts_covered = fields.Boolean()
-    labour_covered = fields.Boolean()
+    parts_covered = Boolean()
+    labour_covered = Boolean()
 
 
 class WorkOrderRead(ma.Schema):

@@ -19,16 +19,16 @@ from services.intake.domain import (
     SEVERITIES,
     STATUSES,
 )
-from shared.schemas import InputSchema, ListArgs, PastDate, PastDateTime, Region, UTCDateTimeField
-
-
-class JSONBoolean(fields.Boolean):
-    """A JSON true or false only (no "yes", "1" or "on")."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return bool(super()._deserialize(value, attr, data, **kwargs))
+from shared.schemas import (
+    Boolean,
+    InputSchema,
+    ListArgs,
+    PastDate,
+    PastDateTime,
+    QueryBoolean,
+    Region,
+    UTCDateTimeField,
+)
 
 
 def _hours(value: Decimal) -> None:
@@ -83,7 +83,7 @@ class AssessmentCreate(InputSchema):
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     diagnosis = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     proposed_solution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    visit_needed = JSONBoolean(required=True)
+    visit_needed = Boolean(required=True)
     required_skill = fields.String(validate=validate.Length(min=1, max=100))
     estimated_hours = fields.Decimal(
         load_default=Decimal("0"),
@@ -106,7 +106,7 @@ class AssessmentCreate(InputSchema):
 
 
 class SolutionResponseCreate(InputSchema):
-    accepted = JSONBoolean(required=True)
+    accepted = Boolean(required=True)
     objection = fields.String(
         validate=validate.Length(min=1, max=5000),
         metadata={"description": "the customer's objection; required when rejected"},
@@ -233,7 +233,7 @@ class TicketQueryArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
-    overdue_first_response = fields.Boolean(
+    overdue_first_response = QueryBoolean(
         metadata={
             "description": "true: no first response yet and past its deadline; false: the rest"
         }

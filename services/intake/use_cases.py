@@ -14,7 +14,7 @@ from services.intake import domain
 from services.intake.models import Assessment, Ticket
 from services.intake.repositories import IntakeUnitOfWork
 from shared.auth import Principal
-from shared.domain import require_region
+from shared.domain import require_region, require_visible
 from shared.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -173,11 +173,12 @@ def escalate_ticket(
 
 
 def _ticket_for_step(uow: IntakeUnitOfWork, ticket_id: uuid.UUID, *, by: Principal) -> Ticket:
-    """The ticket, locked for this transaction; 404 when unknown, 403 outside the region."""
+    """The ticket, locked for this transaction; 404 when unknown or outside the caller's
+    region alike (a different answer would tell a region-limited caller which ids exist)."""
     ticket = uow.tickets.get(ticket_id, for_update=True)
     if ticket is None:
         raise NotFound(f"no ticket {ticket_id}")
-    require_region(by, ticket.region, field=None)
+    require_visible(by, ticket.region, f"no ticket {ticket_id}")
     return ticket
 
 

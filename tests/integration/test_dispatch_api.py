@@ -241,7 +241,7 @@ def test_named_technician_is_booked_as_named(dispatch: Dispatch) -> None:
 @pytest.mark.parametrize(
     ("region", "skills", "active", "message"),
     [
-        ("north", ("coating",), True, "technician works in region north"),
+        ("north", ("coating",), True, "technician does not work in this work order's region"),
         ("east", ("welding",), True, "technician lacks the skill coating"),
         ("east", ("coating",), False, "technician is not active"),
     ],
@@ -498,38 +498,45 @@ def test_new_repair_on_the_same_serial_within_30_days_is_a_repeat(dispatch: Disp
 
 # -- refusals ----------------------------------------------------------------------------------
 def test_transitions_the_state_forbids_are_409_and_write_nothing(dispatch: Dispatch) -> None:
+    """409 for what the status forbids; 403 for a technician acting on a visit that is not
+    theirs, told before the status (they learn nothing of another's work order)."""
     d = dispatch
     dong = d.technician("Dong")
     d.technician("Bai")
     work_order = d.open_repair()
     follow_up = {"satisfaction": 3, "remarks": "ok"}
+    not_theirs = "not assigned to you"
 
-    def refused(response: Any, detail: str = "") -> None:
+    def refused(response: Any, detail: str = "", status: int = 409) -> None:
         before = d.counts(), d.work_order(work_order)
-        assert response.status_code == 409, response.get_json()
+        assert response.status_code == status, response.get_json()
         assert response.content_type == "application/problem+json"
         assert detail in response.get_json()["detail"]
         assert (d.counts(), d.work_order(work_order)) == before
 
     now = d.clock.now()
-    refused(d.complete(work_order, "Dong"), "is unscheduled")
-    refused(d.check_in(work_order, "Dong", now))
+    refused(d.complete(work_order, "Dong"), not_theirs, 403)
+    refused(d.check_in(work_order, "Dong", now), not_theirs, 403)
     refused(d.answer(work_order, accepted=True))
     refused(d.post(f"/work-orders/{work_order}/follow-up", follow_up, "agent"))
     d.schedule(work_order, technician_id=dong)
-    refused(d.check_in(work_order, "Bai", now), "assigned to another technician")
+    refused(d.check_in(work_order, "Bai", now), not_theirs, 403)
     refused(d.complete(work_order, "Dong"), "is scheduled")
     d.clock.advance(hours=2)
     assert d.check_in(work_order, "Dong", d.clock.now()).status_code == 200
     refused(d.check_in(work_order, "Dong", d.clock.now()))
     refused(d.schedule(work_order), "is in_progress")
-    refused(d.complete(work_order, "Bai"), "assigned to another technician")
+    refused(d.complete(work_order, "Bai"), not_theirs, 403)
     d.clock.advance(hours=1)
     assert d.complete(work_order, "Dong", "not_fixed").status_code == 200
     refused(d.answer(work_order, accepted=True), "not fixed")
     refused(d.complete(work_order, "Dong"))
     path = f"/work-orders/{work_order}/acceptance"
-    refused(d.post(path, {"accepted": False, "rating": 1, "reason": "x"}, "technician", sub="x"))
+    refused(
+        d.post(path, {"accepted": False, "rating": 1, "reason": "x"}, "technician", sub="x"),
+        not_theirs,
+        403,
+    )
     mine = d.post(
         path, {"accepted": False, "rating": 2, "reason": "no"}, "technician", sub="tech-Dong"
     )

@@ -30,13 +30,15 @@ def _visit_step(
     assigned_only: bool = True,
 ) -> tuple[WorkOrder, Visit]:
     """The locked work order in ``status`` and its current visit, acted on by the assigned
-    technician (office roles too when ``assigned_only`` is false); 409 otherwise."""
+    technician (office roles too when ``assigned_only`` is false): 403 for anyone else, before
+    the status is looked at (another technician learns nothing of the work order), then 409
+    when the status does not admit ``action``."""
     work_order = uow.work_orders.get_for_step(work_order_id, by=by)
-    visit = work_order.visit_in(status, action)
     if assigned_only or not by.has_any(OFFICE_ROLES):
-        technician = uow.technicians.get(visit.technician_id)
-        require_assigned(technician.user_sub if technician else None, by.sub, visit.number)
-    return work_order, visit
+        current = work_order.current_visit
+        technician = uow.technicians.get(current.technician_id) if current else None
+        require_assigned(technician.user_sub if technician else None, by.sub)
+    return work_order, work_order.visit_in(status, action)
 
 
 def check_in(

@@ -20,7 +20,7 @@ from services.dispatch.use_cases import (
     schedule_visit,
 )
 from shared.auth import Principal
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, Forbidden, InvalidInput
 from tests.unit.dispatch.support import (
     AGENT,
     HOUR,
@@ -149,9 +149,10 @@ def test_only_the_assigned_technician_checks_in() -> None:
     office = Principal(sub="agent-1", roles=frozenset({"agent", "technician"}))
 
     for caller in (as_technician(bai), office):
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(Forbidden) as refused:
             check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=caller)
-        assert refused.value.detail == "visit 1 is assigned to another technician"
+        assert refused.value.detail == "this work order's visit is not assigned to you"
+        assert refused.value.errors == {}  # nothing of the work order's status
 
     assert work_order.status == "scheduled" and uow.commits == 1
     assert [e.type for e in uow.published()] == ["repair.scheduled"]
@@ -165,19 +166,20 @@ def test_a_technician_without_login_cannot_be_checked_in_for() -> None:
     schedule_visit(uow, work_order_id=work_order.id, schedule_in=booking, by=AGENT)
     anyone = Principal(sub="tech-Lu", roles=frozenset({"technician"}))
 
-    with pytest.raises(Conflict):
+    with pytest.raises(Forbidden):
         check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=anyone)
 
 
-def test_check_in_needs_a_scheduled_visit() -> None:
+def test_check_in_needs_a_visit_booked_for_the_technician() -> None:
     dong = technician("Dong")
     work_order = repair()
     uow = make_uow(technicians=(dong,), work_orders=(work_order,))
 
-    with pytest.raises(Conflict) as refused:
+    # Nothing is booked, so nothing is this technician's: 403 before the status is told.
+    with pytest.raises(Forbidden) as refused:
         check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=as_technician(dong))
 
-    assert refused.value.detail == f"cannot check in: work order {work_order.id} is unscheduled"
+    assert refused.value.detail == "this work order's visit is not assigned to you"
     assert uow.commits == 0
 
 
@@ -286,7 +288,7 @@ def test_the_repair_record_is_refused_from_others_before_arrival_and_before_the_
         complete_visit(uow, work_order_id=work_order.id, record_in=record, by=as_technician(dong))
     clock_of(uow).at = TEN
     check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=as_technician(dong))
-    with pytest.raises(Conflict) as colleague:
+    with pytest.raises(Forbidden) as colleague:
         complete_visit(uow, work_order_id=work_order.id, record_in=record, by=as_technician(bai))
     with pytest.raises(InvalidInput) as early:
         complete_visit(
@@ -299,7 +301,7 @@ def test_the_repair_record_is_refused_from_others_before_arrival_and_before_the_
     assert too_soon.value.detail == (
         f"cannot record a repair: work order {work_order.id} is scheduled"
     )
-    assert colleague.value.detail == "visit 1 is assigned to another technician"
+    assert colleague.value.detail == "this work order's visit is not assigned to you"
     assert early.value.errors == {"started_at": ["before the arrival"]}
     assert work_order.status == "in_progress" and uow.commits == 2
 
@@ -393,13 +395,13 @@ def test_a_repair_recorded_not_fixed_can_only_be_rejected() -> None:
 def test_the_answer_comes_from_the_office_or_the_assigned_technician() -> None:
     uow, work_order, dong, bai = recorded()
 
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Forbidden) as refused:
         answer_repair(
             uow, work_order_id=work_order.id, answer_in=answer(False), by=as_technician(bai)
         )
     answer_repair(uow, work_order_id=work_order.id, answer_in=answer(False), by=as_technician(dong))
 
-    assert refused.value.detail == "visit 1 is assigned to another technician"
+    assert refused.value.detail == "this work order's visit is not assigned to you"
     assert work_order.status == "unscheduled" and uow.commits == 4
 
 
