@@ -78,11 +78,16 @@ def _ops_blueprint(rt: Runtime) -> Any:
 
     @ops.get("/readyz")
     def readyz() -> Any:
+        """Ready means able to accept work: the database answers. The broker is reported
+        but does not decide it: the outbox keeps events while the broker is away, so taking
+        the API out of service then would refuse exactly the writes it can still take."""
         checks = {"database": _check(rt.db.ping)}
         broker_check = rt.state.get("broker_check")
         checks["broker"] = _check(broker_check) if broker_check else "in-process"
-        ready = all(v in ("ok", "in-process") for v in checks.values())
-        body = {"status": "ready" if ready else "unavailable", "checks": checks}
+        ready = checks["database"] == "ok"
+        degraded = [name for name, v in checks.items() if v not in ("ok", "in-process")]
+        status = ("degraded" if degraded else "ready") if ready else "unavailable"
+        body = {"status": status, "checks": checks, "degraded": degraded}
         return body, 200 if ready else 503
 
     @ops.get("/metrics")

@@ -1,6 +1,7 @@
 """Request hygiene: what no service should ever have to think about, screened once for all.
 
 Before a route sees a request:
+- its headers are limited to ``MAX_HEADER_BYTES`` (a 431 problem, not gunicorn's HTML page);
 - its body is read under the size limit, whether it came with a Content-Length or chunked
   (a chunked body over the limit is a 413, never silently truncated);
 - a JSON body is parsed once, here: nesting beyond ``MAX_DEPTH`` levels, integers beyond
@@ -26,6 +27,7 @@ from webargs.flaskparser import FlaskParser
 from shared.web.problems import problem
 
 MAX_DEPTH = 32
+MAX_HEADER_BYTES = 16 * 1024
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 _READ_CHUNK = 64 * 1024
@@ -50,6 +52,13 @@ def install(app: Flask) -> None:
 
 def screen_request() -> Response | None:
     """A problem response for a request no route should see, else None."""
+    header_bytes = sum(len(k) + len(v) + 4 for k, v in request.headers.items())
+    if header_bytes > MAX_HEADER_BYTES:
+        return problem(
+            431,
+            f"the request's headers take {header_bytes} bytes; at most {MAX_HEADER_BYTES}",
+            slug="headers-too-large",
+        )
     errors = dict(_text_errors(request.args.items(multi=True), prefix=""))
     if errors:
         return problem(

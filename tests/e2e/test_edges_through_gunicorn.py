@@ -1,5 +1,6 @@
 """Request edges as gunicorn delivers them (issue 8): a chunked body over the size limit is
-refused with a problem, never cut short and accepted; one within it is taken whole."""
+refused with a problem, never cut short and accepted; one within it is taken whole; headers
+too large get a problem body, not gunicorn's HTML page."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ def test_chunked_bodies_are_measured_whole(network: Network) -> None:
     status, _, created = _chunked_post(base, json.dumps(ticket_body(symptom="pitting")).encode())
     assert status == 201, created
     assert created["symptom"] == "pitting"
+
+
+def test_oversized_headers_get_a_problem_body(network: Network) -> None:
+    base = network.web("intake", workers=1)
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    try:
+        connection.request("GET", "/tickets", headers={**auth("agent"), "X-Padding": "p" * 20_000})
+        response = connection.getresponse()
+        body = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == 431
+    assert response.getheader("Content-Type") == "application/problem+json"
+    assert body["type"].endswith("/headers-too-large")
