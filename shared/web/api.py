@@ -20,7 +20,7 @@ from shared.domain import Page, Window
 from shared.errors import InvalidInput, flatten_errors
 from shared.web.context import authenticate, principal
 from shared.web.hygiene import ScreenedParser
-from shared.web.idempotency import replay_response, store_response
+from shared.web.idempotency import key_owner, replay_response, store_response
 from shared.web.problems import problem
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -140,7 +140,7 @@ class Blueprint(flask_smorest.Blueprint):
                     slug="validation-error",
                     errors={"Idempotency-Key": ["invalid format"]},
                 )
-            owner = principal().sub
+            owner = key_owner(principal())
             fingerprint = hashlib.sha256(
                 f"{request.method} {request.path}\n".encode() + request.get_data(cache=True)
             ).hexdigest()
