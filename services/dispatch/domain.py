@@ -158,3 +158,26 @@ class LoginTaken(Conflict):
             f"the login {user_sub!r} already belongs to another technician",
             errors={"user_sub": ["already linked to another technician"]},
         )
+
+
+# How the customer's answer (acceptance and rating, which feed bonuses) was confirmed.
+CONFIRMATIONS = ("customer_signature", "agent_call")
+
+
+def confirmation_of(confirmation: dict[str, Any] | None, *, by_office: bool) -> str:
+    """How the customer's answer is confirmed: the visit's technician alone may not record
+    it without the customer's own signature; the office records it from a call with them."""
+    method = (confirmation or {}).get("method") or ("agent_call" if by_office else None)
+    if method == "agent_call" and not by_office:
+        raise InvalidInput(
+            "a technician cannot confirm the customer's answer by a call",
+            errors={"confirmation.method": ["the customer's signature is needed"]},
+        )
+    if method is None or (
+        method == "customer_signature" and not (confirmation or {}).get("customer_signature")
+    ):
+        raise InvalidInput(
+            "the customer's answer needs the customer's own signature",
+            errors={"confirmation": ["the customer's signature is needed"]},
+        )
+    return str(method)

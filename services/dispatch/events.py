@@ -9,6 +9,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from services.dispatch.domain import (
+    CONFIRMATIONS,
     RESULTS,
     TECHNICIAN_KINDS,
     WARRANTY_STATUSES,
@@ -101,7 +102,19 @@ class RepairCompletedV1(VisitEvent):
     )
 
 
-class RepairAcceptedV1(VisitEvent):
+class AnswerConfirmation(PayloadSchema):
+    confirmed_by = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.OneOf(CONFIRMATIONS),
+        metadata={"description": "how the customer confirmed the answer"},
+    )
+    recorded_by = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "who recorded the answer"}
+    )
+
+
+class RepairAcceptedV1(VisitEvent, AnswerConfirmation):
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     first_time_fix = fields.Boolean(required=True)
     repeat_of = fields.UUID(allow_none=True, load_default=None)
@@ -109,7 +122,7 @@ class RepairAcceptedV1(VisitEvent):
     accepted_at = fields.AwareDateTime(required=True, format="iso")
 
 
-class RepairRejectedV1(VisitEvent):
+class RepairRejectedV1(VisitEvent, AnswerConfirmation):
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     reason = fields.String(required=True)
     rejected_at = fields.AwareDateTime(required=True, format="iso")
@@ -213,6 +226,8 @@ PUBLISHES.declare(
         "repeat_of": None,
         "serial_no": "SN-2024-000123",
         "accepted_at": "2026-11-03T05:00:00+00:00",
+        "confirmed_by": "customer_signature",
+        "recorded_by": "tech-007",
     },
 )
 PUBLISHES.declare(
@@ -225,6 +240,8 @@ PUBLISHES.declare(
         "rating": 2,
         "reason": "still leaking at the flange",
         "rejected_at": "2026-11-03T05:00:00+00:00",
+        "confirmed_by": "agent_call",
+        "recorded_by": "agent-12",
     },
 )
 PUBLISHES.declare(

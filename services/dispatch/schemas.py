@@ -9,6 +9,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from services.dispatch.domain import (
+    CONFIRMATIONS,
     RESULTS,
     TECHNICIAN_KINDS,
     WORK_ORDER_KINDS,
@@ -137,8 +138,23 @@ class CompletionCreate(InputSchema):
             raise ma.ValidationError("must not be before started_at", "finished_at")
 
 
+class ConfirmationIn(InputSchema):
+    method = fields.String(required=True, validate=validate.OneOf(CONFIRMATIONS))
+    customer_signature = fields.String(
+        validate=validate.Length(min=20, max=60000),
+        metadata={"description": "the customer's signature (data: URI), for customer_signature"},
+    )
+
+
 class AcceptanceCreate(InputSchema):
     accepted = Boolean(required=True)
+    confirmation = fields.Nested(
+        ConfirmationIn,
+        metadata={
+            "description": "how the customer confirmed the answer: required when the visit's "
+            "technician records it (the customer's signature); an office role records a call"
+        },
+    )
     rating = fields.Integer(required=True, strict=True, validate=RATING)
     reason = fields.String(
         validate=validate.Length(min=1, max=5000), metadata={"description": "required if rejected"}

@@ -537,9 +537,14 @@ def test_transitions_the_state_forbids_are_409_and_write_nothing(dispatch: Dispa
         not_theirs,
         403,
     )
-    mine = d.post(
-        path, {"accepted": False, "rating": 2, "reason": "no"}, "technician", sub="tech-Dong"
-    )
+    unsigned = {"accepted": False, "rating": 2, "reason": "no"}
+    alone = d.post(path, unsigned, "technician", sub="tech-Dong")
+    assert alone.status_code == 422 and "confirmation" in alone.get_json()["errors"]
+    signature = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="
+    signed = unsigned | {
+        "confirmation": {"method": "customer_signature", "customer_signature": signature}
+    }
+    mine = d.post(path, signed, "technician", sub="tech-Dong")
     assert mine.status_code == 200
     refused(d.answer(work_order, accepted=False))
     d.visit(work_order, "Dong", "fixed")

@@ -59,6 +59,11 @@ class Visit(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Who recorded the customer's answer and how the customer confirmed it (bonuses hang on
+    # the rating: never the visit's technician's word alone).
+    answer_recorded_by: Mapped[str | None] = mapped_column(String(200))
+    answer_confirmed_by: Mapped[str | None] = mapped_column(String(30))
+    answer_signature: Mapped[str | None] = mapped_column(Text)
     work_order: Mapped[WorkOrder] = relationship(back_populates="visits")
     parts: Mapped[list[PartUsed]] = relationship(
         order_by="PartUsed.line", lazy="selectin", cascade="all, delete-orphan"
@@ -116,6 +121,9 @@ class Visit(Base):
         if accepted and self.result != "fixed":
             raise Conflict("the repair record says not fixed: it can only be rejected")
         self.accepted, self.rating, self.responded_at = accepted, answer_in["rating"], responded_at
+        self.answer_recorded_by = answer_in["recorded_by"]
+        self.answer_confirmed_by = answer_in["confirmed_by"]
+        self.answer_signature = (answer_in.get("confirmation") or {}).get("customer_signature")
 
 
 class PartUsed(Base):

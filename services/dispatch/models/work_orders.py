@@ -226,6 +226,8 @@ class WorkOrder(Base, Aggregate):
             "repeat_of": self.repeat_of,
             "serial_no": self.serial_no,
             "accepted_at": visit.responded_at,
+            "confirmed_by": visit.answer_confirmed_by,
+            "recorded_by": visit.answer_recorded_by,
         }
         self._record_visit("repair.accepted", visit, data)
 
@@ -233,7 +235,13 @@ class WorkOrder(Base, Aggregate):
         visit.status = VISIT_REJECTED
         visit.rejection_reason = reason
         self.status = UNSCHEDULED
-        data = {"rating": visit.rating, "reason": reason, "rejected_at": visit.responded_at}
+        data = {
+            "rating": visit.rating,
+            "reason": reason,
+            "rejected_at": visit.responded_at,
+            "confirmed_by": visit.answer_confirmed_by,
+            "recorded_by": visit.answer_recorded_by,
+        }
         self._record_visit("repair.rejected", visit, data)
         failed = sum(1 for v in self.visits if v.status == VISIT_REJECTED)
         if escalates(self.kind, self.nature, failed, escalate_after):

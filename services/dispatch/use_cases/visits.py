@@ -12,6 +12,7 @@ from services.dispatch.domain import (
     IN_PROGRESS,
     OFFICE_ROLES,
     SCHEDULED,
+    confirmation_of,
     escalation_threshold,
     require_assigned,
 )
@@ -80,9 +81,13 @@ def answer_repair(
         action="record the customer's answer",
         assigned_only=False,
     )
+    confirmed_by = confirmation_of(
+        answer_in.get("confirmation"), by_office=by.has_any(OFFICE_ROLES)
+    )
+    answer = answer_in | {"recorded_by": by.sub, "confirmed_by": confirmed_by}
     default = str(DEFAULT_FAILED_VISITS_BEFORE_ESCALATION)
     threshold = escalation_threshold(uow.option("failed_visits_before_escalation", default))
-    work_order.answer(visit, answer_in, at=uow.clock.now(), escalate_after=threshold)
+    work_order.answer(visit, answer, at=uow.clock.now(), escalate_after=threshold)
     uow.commit()
     return work_order
 

@@ -347,6 +347,8 @@ def test_the_customer_accepts_a_fixed_repair() -> None:
         "repeat_of": None,
         "serial_no": "SN-1",
         "accepted_at": "2026-11-02T11:00:00+00:00",
+        "confirmed_by": "agent_call",  # an agent recorded it from a call with the customer
+        "recorded_by": AGENT.sub,
     }
 
 
@@ -394,15 +396,47 @@ def test_a_repair_recorded_not_fixed_can_only_be_rejected() -> None:
 
 def test_the_answer_comes_from_the_office_or_the_assigned_technician() -> None:
     uow, work_order, dong, bai = recorded()
+    signed = answer(False, confirmation={"method": "customer_signature", "customer_signature": SIG})
 
     with pytest.raises(Forbidden) as refused:
-        answer_repair(
-            uow, work_order_id=work_order.id, answer_in=answer(False), by=as_technician(bai)
-        )
-    answer_repair(uow, work_order_id=work_order.id, answer_in=answer(False), by=as_technician(dong))
+        answer_repair(uow, work_order_id=work_order.id, answer_in=signed, by=as_technician(bai))
+    answer_repair(uow, work_order_id=work_order.id, answer_in=signed, by=as_technician(dong))
 
     assert refused.value.detail == "this work order's visit is not assigned to you"
     assert work_order.status == "unscheduled" and uow.commits == 4
+    visit = work_order.visits[0]
+    assert (visit.answer_confirmed_by, visit.answer_recorded_by) == (
+        "customer_signature",
+        "tech-Dong",
+    )
+    assert visit.answer_signature == SIG
+
+
+SIG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="
+
+
+@pytest.mark.parametrize(
+    ("confirmation", "field"),
+    [
+        (None, "confirmation"),
+        ({"method": "customer_signature"}, "confirmation"),
+        ({"method": "agent_call"}, "confirmation.method"),
+    ],
+    ids=["nothing", "signature-missing", "technician-claims-a-call"],
+)
+def test_the_visits_technician_alone_cannot_record_the_customers_answer(
+    confirmation: dict[str, str] | None, field: str
+) -> None:
+    """The rating feeds bonuses: the technician needs the customer's own signature."""
+    uow, work_order, dong, _ = recorded()
+    answer_in = answer(True, rating=5) | ({"confirmation": confirmation} if confirmation else {})
+
+    with pytest.raises(InvalidInput) as refused:
+        answer_repair(uow, work_order_id=work_order.id, answer_in=answer_in, by=as_technician(dong))
+
+    assert list(refused.value.errors) == [field]
+    assert work_order.status == "awaiting_acceptance" and uow.commits == 3
+    assert uow.published("repair.accepted") == []
 
 
 def test_rejected_then_fixed_on_the_second_visit_and_accepted() -> None:
@@ -436,6 +470,8 @@ def test_rejected_then_fixed_on_the_second_visit_and_accepted() -> None:
         "rating": 2,
         "reason": "still leaking at the flange",
         "rejected_at": "2026-11-02T11:00:00+00:00",
+        "confirmed_by": "agent_call",
+        "recorded_by": AGENT.sub,
     }
     [accepted] = uow.published("repair.accepted")
     assert accepted.data["first_time_fix"] is False and accepted.data["visit_number"] == 2
