@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 import uuid
@@ -90,12 +91,29 @@ def _ops_blueprint(rt: Runtime) -> Any:
         body = {"status": status, "checks": checks, "degraded": degraded}
         return body, 200 if ready else 503
 
+    allowed = [ipaddress.ip_network(n, strict=False) for n in rt.settings.metrics_allow]
+
     @ops.get("/metrics")
     def metrics() -> Any:
+        """For the monitoring network only: a request that came through a proxy (an
+        ingress adds Forwarded/X-Forwarded-For) or from outside the allowed networks is told
+        there is nothing here."""
+        if not _from_monitoring(allowed):
+            return problem(404, "not found")
         payload, content_type = render(collectors)
         return Response(payload, content_type=content_type)
 
     return ops
+
+
+def _from_monitoring(allowed: list[Any]) -> bool:
+    if request.headers.get("Forwarded") or request.headers.get("X-Forwarded-For"):
+        return False
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in allowed)
 
 
 def _cached_broker_check(amqp_url: str, ttl: float = 5.0) -> Callable[[], bool]:
