@@ -18,7 +18,9 @@ from shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
-ROLES = frozenset({"agent", "technician", "engineer", "finance", "manager", "admin"})
+ROLES = frozenset(
+    {"agent", "dispatcher", "technician", "engineer", "finance", "manager", "admin"}
+)
 
 
 class Unauthorized(ServiceError):

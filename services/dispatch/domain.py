@@ -45,6 +45,7 @@ VISIT_MISSED = "missed"
 VISIT_COMPLETED = "completed"
 VISIT_ACCEPTED = "accepted"
 VISIT_REJECTED = "rejected"
+VISIT_STOPPED = "stopped"  # the identity or product check failed on arrival
 
 WORK_ORDER_KINDS = ("repair", "maintenance")
 TECHNICIAN_KINDS = ("employee", "partner_workshop")

@@ -114,6 +114,14 @@ class AnswerConfirmation(PayloadSchema):
     )
 
 
+class VisitStoppedV1(VisitEvent):
+    failed_checks = fields.List(
+        fields.String(validate=validate.OneOf(("identity", "product"))), required=True
+    )
+    reason = fields.String(required=True)
+    stopped_at = fields.AwareDateTime(required=True, format="iso")
+
+
 class RepairAcceptedV1(VisitEvent, AnswerConfirmation):
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     first_time_fix = fields.Boolean(required=True)
@@ -194,6 +202,19 @@ PUBLISHES.declare(
     VisitMissedV1,
     description="A visit window ended with no check-in (counted late).",
     sample={**VISIT, **WINDOW, "detected_at": "2026-11-03T03:01:00+00:00"},
+)
+PUBLISHES.declare(
+    "visit.stopped",
+    1,
+    VisitStoppedV1,
+    description="A check on arrival failed (the customer's identity or the product): the "
+    "visit stopped there and the work order went back to scheduling.",
+    sample={
+        **VISIT,
+        "failed_checks": ["product"],
+        "reason": "a CP-200 on site, the ticket names a CP-400",
+        "stopped_at": "2026-11-03T02:20:00+00:00",
+    },
 )
 PUBLISHES.declare(
     "repair.completed",

@@ -108,6 +108,10 @@ class CheckInCreate(InputSchema):
         validate=validate.Length(min=1, max=100),
         metadata={"description": "the model found on site, checked against the work order"},
     )
+    stop_reason = fields.String(
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "what went wrong, when a check failed and the visit stops"},
+    )
 
 
 class PartIn(InputSchema):
@@ -175,7 +179,7 @@ class FollowUpCreate(InputSchema):
 class PartRead(ma.Schema):
     part_no = fields.String()
     quantity = fields.Integer()
-    genuine = Boolean()
+    genuine = fields.Boolean()
 
 
 class RepairRecordRead(ma.Schema):
@@ -190,27 +194,30 @@ class RepairRecordRead(ma.Schema):
 
 
 class AcceptanceRead(ma.Schema):
-    accepted = Boolean()
+    accepted = fields.Boolean()
     rating = fields.Integer()
     reason = fields.String(attribute="rejection_reason")
     responded_at = UTCDateTimeField()
+    confirmed_by = fields.String(attribute="answer_confirmed_by")
+    recorded_by = fields.String(attribute="answer_recorded_by")
 
 
 class VisitRead(ma.Schema):
     number = fields.Integer()
     status = fields.String()
     technician_id = fields.UUID()
-    auto_assigned = Boolean()
+    auto_assigned = fields.Boolean()
     window_start = UTCDateTimeField()
     window_end = UTCDateTimeField()
     deadline = UTCDateTimeField(metadata={"description": "the end the arrival is judged by"})
-    rescheduled_by_customer = Boolean()
+    rescheduled_by_customer = fields.Boolean()
     scheduled_at = UTCDateTimeField()
     arrived_at = UTCDateTimeField()
-    on_time = Boolean()
-    identity_verified = Boolean()
-    product_verified = Boolean()
+    on_time = fields.Boolean()
+    identity_verified = fields.Boolean()
+    product_verified = fields.Boolean()
     missed_at = UTCDateTimeField()
+    stop_reason = fields.String(metadata={"description": "why the visit stopped on arrival"})
     repair = fields.Function(
         lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None
     )
@@ -228,8 +235,8 @@ class FollowUpRead(ma.Schema):
 
 class WarrantyRead(ma.Schema):
     status = fields.String()
-    parts_covered = Boolean()
-    labour_covered = Boolean()
+    parts_covered = fields.Boolean()
+    labour_covered = fields.Boolean()
 
 
 class WorkOrderRead(ma.Schema):

@@ -324,6 +324,14 @@ def test_product_model_found_on_site_is_verified_against_the_work_order(
         (False, False),
     ]
     assert arrived[0]["arrived_at"] == "2026-11-02T10:00:00+00:00"  # default: now
+    # The failed checks stopped the other visit there: back to scheduling, nothing to record.
+    [stopped] = [e["data"] for e in d.events("visit.stopped")]
+    assert stopped["work_order_id"] == other and stopped["failed_checks"] == ["identity", "product"]
+    assert d.work_order(other)["status"] == "unscheduled"
+    assert d.work_order(other)["visits"][0]["status"] == "stopped"
+    refused = d.complete(other, "Dong")  # his visit stopped: nothing to record
+    assert refused.status_code == 409
+    assert refused.get_json()["errors"] == {"status": ["is unscheduled"]}
 
 
 def test_window_the_customer_moved_is_the_one_arrival_is_judged_by(dispatch: Dispatch) -> None:
@@ -378,6 +386,8 @@ def test_not_fixed_rejected_then_second_visit_fixed_and_accepted(dispatch: Dispa
         "rating": 2,
         "reason": "still leaking at the flange",
         "responded_at": "2026-11-02T11:00:00Z",
+        "confirmed_by": "agent_call",  # the agent recorded the customer's call
+        "recorded_by": "tester",
     }
     assert second["repair"]["result"] == "fixed" and second["repair"]["labour_hours"] == "1.50"
     assert second["repair"]["parts"][1] == {"part_no": "SEALANT-7", "quantity": 2, "genuine": False}

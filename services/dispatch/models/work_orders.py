@@ -175,7 +175,9 @@ class WorkOrder(Base, Aggregate):
         return visit
 
     def check_in(self, visit: Visit, check_in_in: dict[str, Any], *, at: dt.datetime) -> None:
-        """The technician arrives: identity and product checked, punctuality judged."""
+        """The technician arrives: identity and product checked, punctuality judged. A
+        failed check stops the visit there (no work on an unverified customer's or a
+        different product) and the work order goes back to scheduling."""
         visit.arrive(check_in_in, expected_model=self.product_model, at=at)
         self.status = IN_PROGRESS
         data = visit.window() | {
@@ -186,6 +188,14 @@ class WorkOrder(Base, Aggregate):
             "product_verified": visit.product_verified,
         }
         self._record_visit("technician.arrived", visit, data)
+        if not (visit.identity_verified and visit.product_verified):
+            self._stop(visit, check_in_in.get("stop_reason"), at=at)
+
+    def _stop(self, visit: Visit, reason: str | None, *, at: dt.datetime) -> None:
+        failed = visit.stop(reason)
+        self.status = UNSCHEDULED
+        data = {"failed_checks": failed, "reason": visit.stop_reason, "stopped_at": at}
+        self._record_visit("visit.stopped", visit, data)
 
     def complete(self, visit: Visit, record_in: dict[str, Any], *, at: dt.datetime) -> None:
         """The repair record of the visit in progress: work, parts, hours, result."""

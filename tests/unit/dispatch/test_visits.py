@@ -144,6 +144,40 @@ def test_another_model_on_site_is_not_verified() -> None:
     assert work_order.visits[0].product_verified is False
 
 
+@pytest.mark.parametrize(
+    ("changes", "failed", "reason"),
+    [
+        ({"identity_verified": False}, ["identity"], "identity check failed"),
+        ({"product_model": "TX-9"}, ["product"], "product check failed"),
+        (
+            {"identity_verified": False, "product_model": "TX-9", "stop_reason": "wrong site"},
+            ["identity", "product"],
+            "wrong site",
+        ),
+    ],
+    ids=["identity", "product", "both-with-reason"],
+)
+def test_a_failed_check_stops_the_visit_and_sends_the_work_order_back(
+    changes: dict[str, Any], failed: list[str], reason: str
+) -> None:
+    uow, work_order, dong, _ = booked()
+    clock_of(uow).at = TEN
+    check_in(
+        uow, work_order_id=work_order.id, check_in_in=arrival() | changes, by=as_technician(dong)
+    )
+
+    visit = work_order.visits[0]
+    assert (visit.status, visit.stop_reason) == ("stopped", reason)
+    assert work_order.status == "unscheduled"
+    assert [e.type for e in uow.published()][-2:] == ["technician.arrived", "visit.stopped"]
+    stopped = uow.published("visit.stopped")[0].data
+    assert (stopped["failed_checks"], stopped["reason"]) == (failed, reason)
+    assert stopped["stopped_at"] == "2026-11-02T10:00:00+00:00"
+    # Back to scheduling: the next booking is visit 2; no repair record on a stopped visit.
+    schedule_visit(uow, work_order_id=work_order.id, schedule_in=window(NINE), by=AGENT)
+    assert work_order.visit_count == 2 and work_order.status == "scheduled"
+
+
 def test_only_the_assigned_technician_checks_in() -> None:
     uow, work_order, _, bai = booked()
     office = Principal(sub="agent-1", roles=frozenset({"agent", "technician"}))
