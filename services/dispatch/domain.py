@@ -14,10 +14,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from shared.errors import Conflict, Forbidden, InvalidInput
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from services.dispatch.models import Technician, WorkOrder
+    from shared.auth import Principal
 
 UNSCHEDULED = "unscheduled"
 SCHEDULED = "scheduled"
@@ -182,3 +183,26 @@ def confirmation_of(confirmation: dict[str, Any] | None, *, by_office: bool) -> 
             errors={"confirmation": ["the customer's signature is needed"]},
         )
     return str(method)
+
+
+# Follow-up calls after an accepted repair: the first 3 days after, the second 30.
+DEFAULT_FOLLOW_UP_DAYS = "3,30"
+
+
+def follow_up_days(raw: str) -> tuple[int, ...]:
+    """The days after acceptance each follow-up call is due (an operator's setting)."""
+    days = tuple(sorted(int(part) for part in raw.split(",") if part.strip()))
+    if not days or days[0] < 0:
+        raise ValueError(f"follow-up days {raw!r}: expected days after acceptance, e.g. 3,30")
+    return days
+
+
+def route_region(viewer: Principal, requested: str | None) -> str:
+    """The region a route is listed for: the token's own, else the one asked for (422)."""
+    if viewer.region is not None:
+        if requested not in (None, viewer.region):
+            raise NotFound(f"no routes in region {requested} for this token")
+        return viewer.region
+    if requested is None:
+        raise InvalidInput("which region's routes?", errors={"region": ["required"]})
+    return requested

@@ -1,4 +1,4 @@
-"""Dispatch's REST schemas."""
+"""Dispatch's request schemas: bodies and query arguments."""
 
 from __future__ import annotations
 
@@ -20,12 +20,16 @@ from shared.schemas import (
     InputSchema,
     ListArgs,
     PastDateTime,
+    QuerySchema,
     Region,
-    UTCDateTimeField,
 )
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
+
+
 SKILL = fields.String(validate=validate.Length(min=1, max=100))
+
+
 RATING = validate.Range(min=1, max=5)
 
 
@@ -59,18 +63,6 @@ class TechnicianUpdate(InputSchema):
     def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
         if not data:
             raise ma.ValidationError("nothing to change")
-
-
-class TechnicianRead(ma.Schema):
-    id = fields.UUID()
-    name = fields.String()
-    kind = fields.String()
-    region = fields.String()
-    skills = fields.List(fields.String())
-    active = fields.Boolean()
-    phone = fields.String()
-    user_sub = fields.String()
-    created_at = UTCDateTimeField()
 
 
 class TechnicianQueryArgs(ListArgs):
@@ -176,106 +168,18 @@ class FollowUpCreate(InputSchema):
     remarks = fields.String(required=True, validate=validate.Length(max=5000))
 
 
-class PartRead(ma.Schema):
-    part_no = fields.String()
-    quantity = fields.Integer()
-    genuine = fields.Boolean()
-
-
-class RepairRecordRead(ma.Schema):
-    work_performed = fields.String()
-    parts = fields.List(fields.Nested(PartRead))
-    labour_hours = fields.Decimal(as_string=True)
-    started_at = UTCDateTimeField()
-    finished_at = UTCDateTimeField()
-    result = fields.String()
-    customer_signature = fields.String()
-    completed_at = UTCDateTimeField()
-
-
-class AcceptanceRead(ma.Schema):
-    accepted = fields.Boolean()
-    rating = fields.Integer()
-    reason = fields.String(attribute="rejection_reason")
-    responded_at = UTCDateTimeField()
-    confirmed_by = fields.String(attribute="answer_confirmed_by")
-    recorded_by = fields.String(attribute="answer_recorded_by")
-
-
-class VisitRead(ma.Schema):
-    number = fields.Integer()
-    status = fields.String()
-    technician_id = fields.UUID()
-    auto_assigned = fields.Boolean()
-    window_start = UTCDateTimeField()
-    window_end = UTCDateTimeField()
-    deadline = UTCDateTimeField(metadata={"description": "the end the arrival is judged by"})
-    rescheduled_by_customer = fields.Boolean()
-    scheduled_at = UTCDateTimeField()
-    arrived_at = UTCDateTimeField()
-    on_time = fields.Boolean()
-    identity_verified = fields.Boolean()
-    product_verified = fields.Boolean()
-    missed_at = UTCDateTimeField()
-    stop_reason = fields.String(metadata={"description": "why the visit stopped on arrival"})
-    repair = fields.Function(
-        lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None
-    )
-    acceptance = fields.Function(
-        lambda v: AcceptanceRead().dump(v) if v.responded_at is not None else None
-    )
-
-
-class FollowUpRead(ma.Schema):
-    satisfaction = fields.Integer()
-    remarks = fields.String()
-    recorded_at = UTCDateTimeField()
-    recorded_by = fields.String()
-
-
-class WarrantyRead(ma.Schema):
-    status = fields.String()
-    parts_covered = fields.Boolean()
-    labour_covered = fields.Boolean()
-
-
-class WorkOrderRead(ma.Schema):
-    id = fields.UUID()
-    kind = fields.String()
-    status = fields.String()
-    region = fields.String()
-    ticket_id = fields.UUID()
-    plan_id = fields.UUID()
-    priority = fields.String()
-    nature = fields.String()
-    severity = fields.String()
-    required_skill = fields.String()
-    estimated_hours = fields.Decimal(as_string=True)
-    parts_likely = fields.List(fields.String())
-    tasks = fields.List(fields.String())
-    due_date = fields.Date()
-    product_model = fields.String()
-    serial_no = fields.String()
-    customer_name = fields.String()
-    customer_phone = fields.String()
-    warranty = fields.Nested(WarrantyRead)
-    repeat_of = fields.UUID()
-    technician_id = fields.UUID()
-    visit_count = fields.Integer()
-    escalated_to = fields.String()
-    opened_at = UTCDateTimeField()
-    accepted_at = UTCDateTimeField()
-    closed_at = UTCDateTimeField()
-
-
-class WorkOrderDetailRead(WorkOrderRead):
-    visits = fields.List(fields.Nested(VisitRead))
-    follow_ups = fields.List(fields.Nested(FollowUpRead))
-
-
 class WorkOrderQueryArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(WORK_ORDER_STATUSES))
     kind = fields.String(validate=validate.OneOf(WORK_ORDER_KINDS))
     technician_id = fields.UUID()
     serial_no = fields.String(validate=validate.Length(min=1, max=100))
     ticket_id = fields.UUID()
+
+
+class FollowUpDueQueryArgs(QuerySchema):
+    region = Region()
+
+
+class RouteQueryArgs(QuerySchema):
+    region = Region(metadata={"description": "required unless the token is region-limited"})
+    date = fields.Date(metadata={"description": "the day, in the region's time zone (today)"})
