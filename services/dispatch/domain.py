@@ -206,3 +206,15 @@ def route_region(viewer: Principal, requested: str | None) -> str:
     if requested is None:
         raise InvalidInput("which region's routes?", errors={"region": ["required"]})
     return requested
+
+
+def site_columns(site: dict[str, Any] | None) -> dict[str, Any]:
+    """Where the product is installed, as a work order keeps it (all None when unknown)."""
+    site = site or {}
+    return {
+        "site_address": site.get("address"),
+        "site_contact_name": site.get("contact_name"),
+        "site_contact_phone": site.get("contact_phone"),
+        "site_latitude": site.get("latitude"),
+        "site_longitude": site.get("longitude"),
+    }

@@ -39,10 +39,22 @@ def register_ticket(uow: IntakeUnitOfWork, *, ticket_in: dict[str, Any], by: Pri
         "installation_date": product.get("installation_date"),
         "symptom": ticket_in["symptom"],
         "usage_environment": ticket_in.get("usage_environment"),
-    }
+        "preferred_time": ticket_in.get("preferred_time"),
+    } | _site_columns(ticket_in.get("site"))
     ticket = _open_ticket(uow, values, reported_at=ticket_in.get("reported_at"), actor=by.sub)
     uow.commit()
     return ticket
+
+
+def _site_columns(site: dict[str, Any] | None) -> dict[str, Any]:
+    site = site or {}
+    return {
+        "site_address": site.get("address"),
+        "site_contact_name": site.get("contact_name"),
+        "site_contact_phone": site.get("contact_phone"),
+        "site_latitude": site.get("latitude"),
+        "site_longitude": site.get("longitude"),
+    }
 
 
 def open_ticket_from_issue(
@@ -91,6 +103,7 @@ def assess_ticket(
         required_skill=assessment_in.get("required_skill"),
         estimated_hours=assessment_in["estimated_hours"].quantize(CENTS),
         parts_likely=list(assessment_in["parts_likely"]),
+        tools=list(assessment_in.get("tools", [])),
         assessed_by=by.sub,
         assessed_at=at,
     )

@@ -81,3 +81,39 @@ def test_follow_up_calls_come_due_3_and_30_days_after_acceptance(dispatch: Dispa
     assert due() == [(work_order, 2, iso(accepted_at + dt.timedelta(days=30)))]
     assert d.get("/follow-ups/due", "agent", region="north").get_json() == []
     assert accepted_at > START
+
+
+def test_the_work_order_shows_what_the_technician_needs_on_site(dispatch: Dispatch) -> None:
+    d = dispatch
+    dong = d.technician("Dong")
+    site = {
+        "address": "No. 8 Harbour Road, Beilun, Ningbo",
+        "contact_name": "Wang Fang",
+        "contact_phone": "+86 139 0000 0000",
+        "latitude": "29.884000",
+        "longitude": "121.812000",
+    }
+    work_order = d.open_repair(
+        site=site,
+        symptom="coating blistering near the weld seam",
+        usage_environment="marine, splash zone",
+        tools=["reference electrode"],
+        preferred_time="weekday mornings",
+    )
+    d.schedule(work_order, technician_id=dong)
+
+    body = d.work_order(work_order)
+    assert body["site"] == site
+    assert (body["symptom"], body["usage_environment"], body["preferred_time"]) == (
+        "coating blistering near the weld seam",
+        "marine, splash zone",
+        "weekday mornings",
+    )
+    assert body["tools"] == ["reference electrode"] and body["parts_likely"] == ["CP-400-ANODE"]
+    [route] = d.get("/routes?region=east", "dispatcher").get_json()
+    assert route["stops"][0]["site_address"] == site["address"]
+
+
+def test_a_ticket_without_a_site_still_opens_a_work_order(dispatch: Dispatch) -> None:
+    work_order = dispatch.open_repair(site=None, symptom=None, tools=[])
+    assert dispatch.work_order(work_order)["site"] is None

@@ -31,13 +31,14 @@ from services.dispatch.domain import (
     rescheduled_deadline,
 )
 from services.dispatch.models.base import HOURS, Base
+from services.dispatch.models.site import OnSite
 from services.dispatch.models.technicians import Technician
 from services.dispatch.models.visits import FollowUp, Visit
 from shared.db import UTCDateTime
 from shared.domain import Aggregate
 
 
-class WorkOrder(Base, Aggregate):
+class WorkOrder(Base, Aggregate, OnSite):
     """Work opened by an accepted solution (repair) or a due maintenance (maintenance)."""
 
     __tablename__ = "work_orders"

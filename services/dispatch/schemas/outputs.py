@@ -85,6 +85,17 @@ class WarrantyRead(ma.Schema):
     labour_covered = fields.Boolean()
 
 
+class SiteRead(ma.Schema):
+    address = fields.String(attribute="site_address")
+    contact_name = fields.String(attribute="site_contact_name")
+    contact_phone = fields.String(attribute="site_contact_phone")
+    latitude = fields.Decimal(attribute="site_latitude", as_string=True)
+    longitude = fields.Decimal(attribute="site_longitude", as_string=True)
+
+
+_SITE = SiteRead()
+
+
 class WorkOrderRead(ma.Schema):
     id = fields.UUID()
     kind = fields.String()
@@ -104,6 +115,11 @@ class WorkOrderRead(ma.Schema):
     serial_no = fields.String()
     customer_name = fields.String()
     customer_phone = fields.String()
+    symptom = fields.String()
+    usage_environment = fields.String()
+    tools = fields.List(fields.String())
+    site = fields.Function(lambda w: _SITE.dump(w) if w.site_address else None)
+    preferred_time = fields.String()
     warranty = fields.Nested(WarrantyRead)
     repeat_of = fields.UUID()
     technician_id = fields.UUID()
@@ -144,6 +160,10 @@ class RouteStopRead(ma.Schema):
     required_skill = fields.String(attribute="work_order.required_skill")
     parts_likely = fields.List(fields.String(), attribute="work_order.parts_likely")
     tasks = fields.List(fields.String(), attribute="work_order.tasks")
+    tools = fields.List(fields.String(), attribute="work_order.tools")
+    symptom = fields.String(attribute="work_order.symptom")
+    site_address = fields.String(attribute="work_order.site_address")
+    site_contact_phone = fields.String(attribute="work_order.site_contact_phone")
 
 
 class RouteRead(ma.Schema):
