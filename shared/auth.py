@@ -18,9 +18,7 @@ from shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
-ROLES = frozenset(
-    {"agent", "dispatcher", "technician", "engineer", "finance", "manager", "admin"}
-)
+ROLES = frozenset({"agent", "dispatcher", "technician", "engineer", "finance", "manager", "admin"})
 
 
 class Unauthorized(ServiceError):
