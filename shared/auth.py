@@ -7,6 +7,7 @@ key), never taken from the token; the issuer and this service's audience are che
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,7 +16,9 @@ import jwt
 from shared.config import Settings
 from shared.errors import ServiceError
 
-ROLES = frozenset({"agent", "technician", "engineer", "finance", "manager", "admin"})
+log = logging.getLogger(__name__)
+
+ROLES = frozenset({"agent", "dispatcher", "technician", "engineer", "finance", "manager", "admin"})
 
 
 class Unauthorized(ServiceError):
@@ -66,7 +69,9 @@ class TokenVerifier:
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("token expired") from exc
         except jwt.InvalidTokenError as exc:
-            raise Unauthorized(f"invalid token: {exc}") from exc
+            # The reason goes to the log, not to the caller: it would guide a forger.
+            log.info("token refused: %s", exc)
+            raise Unauthorized("invalid token") from exc
         if not isinstance(claims["sub"], str) or not claims["sub"].strip():
             raise Unauthorized("invalid token: sub must be a non-empty string")
         roles = claims.get("roles", [])

@@ -9,6 +9,15 @@ from typing import Any
 
 DEFAULT_REGIONS = ("north", "northeast", "east", "central", "south", "southwest", "northwest")
 DEFAULT_AMQP = "amqp://guest:guest@localhost:5672/"
+# Loopback and the private ranges a monitoring network lives on.
+DEFAULT_METRICS_ALLOW = (
+    "127.0.0.0/8",
+    "::1/128",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "fc00::/7",
+)
 # Each worker (relay + consumer) exposes its own /metrics on the web port + 1000.
 WORKER_METRICS_OFFSET = 1000
 
@@ -52,6 +61,8 @@ class Settings:
     port: int = 0
     log_level: str = "INFO"
     calendars_file: str | None = None
+    # Who may read /metrics: the monitoring network, never the outside (SPEC section 2).
+    metrics_allow: tuple[str, ...] = DEFAULT_METRICS_ALLOW
     # Service-specific options set in code (tests); see ``option``.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -113,4 +124,8 @@ class Settings:
             port=int(_env(f"AFTERCARE_{service.upper()}_PORT", str(default_port)) or 0),
             log_level=_env("AFTERCARE_LOG_LEVEL", "INFO") or "INFO",
             calendars_file=_env("AFTERCARE_CALENDARS_FILE"),
+            metrics_allow=tuple(
+                n.strip() for n in (_env("AFTERCARE_METRICS_ALLOW") or "").split(",") if n.strip()
+            )
+            or DEFAULT_METRICS_ALLOW,
         )

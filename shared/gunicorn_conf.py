@@ -15,6 +15,15 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
+# Short keep-alive and workers recycled with jitter: after a worker is killed and respawned,
+# clients' connections spread over every worker again instead of staying on the survivor.
+worker_class = "gthread"
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "2"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Headers are limited by the app (shared.web.hygiene, a 431 problem body); gunicorn's own
+# limit, which answers with an HTML page, is only the last line of defence.
+limit_request_field_size = 65536
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")

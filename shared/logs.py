@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -45,4 +48,57 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     handler.addFilter(_ContextFilter(service))
     root.addHandler(handler)
     root.setLevel(level)
-    logging.getLogger("pika").setLevel(logging.WARNING)
+    # pika logs every refused reconnect at ERROR, several lines each; the relay and the
+    # consumer log their connection's state changes themselves (Outage).
+    logging.getLogger("pika").setLevel(logging.CRITICAL)
+
+
+class Outage:
+    """Logs a dependency that keeps failing as state changes, not as a line per attempt.
+
+    The first failure is logged once (ERROR, with its traceback); while it keeps failing, one
+    WARNING line at most every ``repeat_seconds`` says how many attempts failed since; the
+    first success after it is one INFO line. A relay retrying every second against a
+    database that is down writes three lines an outage, not a traceback a second.
+    """
+
+    def __init__(
+        self,
+        logger: logging.Logger,
+        what: str,
+        *,
+        repeat_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.logger, self.what = logger, what
+        self.repeat_seconds, self.clock = repeat_seconds, clock
+        self.failing_since: float | None = None
+        self._told_at = 0.0
+        self._untold = 0
+
+    def failed(self, exc: BaseException, **extra: Any) -> None:
+        """Another attempt failed with ``exc``."""
+        now = self.clock()
+        if self.failing_since is None:
+            self.failing_since, self._told_at, self._untold = now, now, 0
+            self.logger.error("%s failing: %r", self.what, exc, exc_info=exc, extra=extra)
+            return
+        self._untold += 1
+        if now - self._told_at >= self.repeat_seconds:
+            self.logger.warning(
+                "%s still failing: %d more attempts in %.0f s, last: %r",
+                self.what,
+                self._untold,
+                now - self._told_at,
+                exc,
+                extra=extra,
+            )
+            self._told_at, self._untold = now, 0
+
+    def recovered(self, **extra: Any) -> None:
+        """An attempt succeeded (logged only when it ends an outage)."""
+        if self.failing_since is None:
+            return
+        lasted = self.clock() - self.failing_since
+        self.failing_since = None
+        self.logger.info("%s recovered after %.1f s", self.what, lasted, extra=extra)

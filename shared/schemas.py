@@ -83,6 +83,22 @@ class UTCDateTimeField(fields.AwareDateTime):
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
+class Boolean(fields.Boolean):
+    """A JSON true or false only: no "yes", "on", 1 or 0 where a decision is recorded."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class QueryBoolean(fields.Boolean):
+    """A query flag: ``true`` or ``false``, nothing else."""
+
+    truthy = {"true"}
+    falsy = {"false"}
+
+
 class ListArgs(QuerySchema):
     """Filters every list endpoint takes: region, status and a creation-time range."""
 

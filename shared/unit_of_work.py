@@ -48,6 +48,8 @@ class UnitOfWork(ABC):
         self.settings = settings
         self.calendars = calendars
         self._seen: dict[int, Aggregate] = {}
+        # Aggregates this unit of work added (new ones), in order.
+        self.created: list[Aggregate] = []
         # Rows that must commit with the change (e.g. a pending Idempotency-Key).
         self.before_commit: list[Callable[[], None]] = []
         self._open_repositories()
@@ -55,8 +57,11 @@ class UnitOfWork(ABC):
     def _open_repositories(self) -> None:  # noqa: B027 (a hook; a service may have none)
         """Build the service's repositories (subclasses)."""
 
-    def track(self, aggregate: A) -> A:
-        """Remember an aggregate so its recorded events are written at commit."""
+    def track(self, aggregate: A, *, created: bool = False) -> A:
+        """Remember an aggregate so its recorded events are written at commit (``created``:
+        it is new in this unit of work)."""
+        if id(aggregate) not in self._seen and created:
+            self.created.append(aggregate)
         self._seen.setdefault(id(aggregate), aggregate)
         return aggregate
 
@@ -219,7 +224,7 @@ class SqlRepository(Generic[A]):
     def add(self, aggregate: A) -> A:
         """A new aggregate, written at commit."""
         self.session.add(aggregate)
-        return self.uow.track(aggregate)
+        return self.uow.track(aggregate, created=True)
 
     def first(self, query: Select[Any]) -> A | None:
         """The first aggregate a query finds."""
@@ -242,7 +247,7 @@ class FakeRepository(Generic[A]):
 
     def add(self, aggregate: A) -> A:
         self.items[aggregate.id] = aggregate
-        return self.uow.track(aggregate)
+        return self.uow.track(aggregate, created=True)
 
     def where(self, predicate: Callable[[A], bool]) -> Iterator[A]:
         """Every aggregate the predicate admits."""

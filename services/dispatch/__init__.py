@@ -13,9 +13,9 @@ from shared.service import ServiceDefinition
 
 
 def _blueprints() -> list:
-    from services.dispatch.routes import technicians, work_orders
+    from services.dispatch.routes import follow_ups, routes, technicians, work_orders
 
-    return [technicians, work_orders]
+    return [technicians, work_orders, follow_ups, routes]
 
 
 SERVICE = ServiceDefinition(

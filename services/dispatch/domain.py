@@ -14,10 +14,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from services.dispatch.models import Technician, WorkOrder
+    from shared.auth import Principal
 
 UNSCHEDULED = "unscheduled"
 SCHEDULED = "scheduled"
@@ -45,6 +46,7 @@ VISIT_MISSED = "missed"
 VISIT_COMPLETED = "completed"
 VISIT_ACCEPTED = "accepted"
 VISIT_REJECTED = "rejected"
+VISIT_STOPPED = "stopped"  # the identity or product check failed on arrival
 
 WORK_ORDER_KINDS = ("repair", "maintenance")
 TECHNICIAN_KINDS = ("employee", "partner_workshop")
@@ -113,7 +115,7 @@ def misfits(technician: Technician, work_order: WorkOrder) -> dict[str, list[str
     if not technician.active:
         problems.append("technician is not active")
     if technician.region != work_order.region:
-        problems.append(f"technician works in region {technician.region}")
+        problems.append("technician does not work in this work order's region")
     if work_order.required_skill and work_order.required_skill not in technician.skills:
         problems.append(f"technician lacks the skill {work_order.required_skill}")
     return {"technician_id": problems} if problems else {}
@@ -134,10 +136,10 @@ def refusal(action: str, work_order_id: Any, status: str) -> Conflict:
     )
 
 
-def require_assigned(login: str | None, caller: str, visit_number: int) -> None:
-    """Only the technician the visit is assigned to (by their login) acts on it (409)."""
+def require_assigned(login: str | None, caller: str) -> None:
+    """Only the technician the visit is assigned to (by their login) acts on it (403)."""
     if login is None or login != caller:
-        raise Conflict(f"visit {visit_number} is assigned to another technician")
+        raise Forbidden("this work order's visit is not assigned to you")
 
 
 def nobody_fits(region: str, skill: str | None) -> Conflict:
@@ -158,3 +160,61 @@ class LoginTaken(Conflict):
             f"the login {user_sub!r} already belongs to another technician",
             errors={"user_sub": ["already linked to another technician"]},
         )
+
+
+# How the customer's answer (acceptance and rating, which feed bonuses) was confirmed.
+CONFIRMATIONS = ("customer_signature", "agent_call")
+
+
+def confirmation_of(confirmation: dict[str, Any] | None, *, by_office: bool) -> str:
+    """How the customer's answer is confirmed: the visit's technician alone may not record
+    it without the customer's own signature; the office records it from a call with them."""
+    method = (confirmation or {}).get("method") or ("agent_call" if by_office else None)
+    if method == "agent_call" and not by_office:
+        raise InvalidInput(
+            "a technician cannot confirm the customer's answer by a call",
+            errors={"confirmation.method": ["the customer's signature is needed"]},
+        )
+    if method is None or (
+        method == "customer_signature" and not (confirmation or {}).get("customer_signature")
+    ):
+        raise InvalidInput(
+            "the customer's answer needs the customer's own signature",
+            errors={"confirmation": ["the customer's signature is needed"]},
+        )
+    return str(method)
+
+
+# Follow-up calls after an accepted repair: the first 3 days after, the second 30.
+DEFAULT_FOLLOW_UP_DAYS = "3,30"
+
+
+def follow_up_days(raw: str) -> tuple[int, ...]:
+    """The days after acceptance each follow-up call is due (an operator's setting)."""
+    days = tuple(sorted(int(part) for part in raw.split(",") if part.strip()))
+    if not days or days[0] < 0:
+        raise ValueError(f"follow-up days {raw!r}: expected days after acceptance, e.g. 3,30")
+    return days
+
+
+def route_region(viewer: Principal, requested: str | None) -> str:
+    """The region a route is listed for: the token's own, else the one asked for (422)."""
+    if viewer.region is not None:
+        if requested not in (None, viewer.region):
+            raise NotFound(f"no routes in region {requested} for this token")
+        return viewer.region
+    if requested is None:
+        raise InvalidInput("which region's routes?", errors={"region": ["required"]})
+    return requested
+
+
+def site_columns(site: dict[str, Any] | None) -> dict[str, Any]:
+    """Where the product is installed, as a work order keeps it (all None when unknown)."""
+    site = site or {}
+    return {
+        "site_address": site.get("address"),
+        "site_contact_name": site.get("contact_name"),
+        "site_contact_phone": site.get("contact_phone"),
+        "site_latitude": site.get("latitude"),
+        "site_longitude": site.get("longitude"),
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from services.dispatch.domain import (
+    CONFIRMATIONS,
     RESULTS,
     TECHNICIAN_KINDS,
     WARRANTY_STATUSES,
@@ -101,7 +102,27 @@ class RepairCompletedV1(VisitEvent):
     )
 
 
-class RepairAcceptedV1(VisitEvent):
+class AnswerConfirmation(PayloadSchema):
+    confirmed_by = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.OneOf(CONFIRMATIONS),
+        metadata={"description": "how the customer confirmed the answer"},
+    )
+    recorded_by = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "who recorded the answer"}
+    )
+
+
+class VisitStoppedV1(VisitEvent):
+    failed_checks = fields.List(
+        fields.String(validate=validate.OneOf(("identity", "product"))), required=True
+    )
+    reason = fields.String(required=True)
+    stopped_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class RepairAcceptedV1(VisitEvent, AnswerConfirmation):
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     first_time_fix = fields.Boolean(required=True)
     repeat_of = fields.UUID(allow_none=True, load_default=None)
@@ -109,7 +130,7 @@ class RepairAcceptedV1(VisitEvent):
     accepted_at = fields.AwareDateTime(required=True, format="iso")
 
 
-class RepairRejectedV1(VisitEvent):
+class RepairRejectedV1(VisitEvent, AnswerConfirmation):
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     reason = fields.String(required=True)
     rejected_at = fields.AwareDateTime(required=True, format="iso")
@@ -183,6 +204,19 @@ PUBLISHES.declare(
     sample={**VISIT, **WINDOW, "detected_at": "2026-11-03T03:01:00+00:00"},
 )
 PUBLISHES.declare(
+    "visit.stopped",
+    1,
+    VisitStoppedV1,
+    description="A check on arrival failed (the customer's identity or the product): the "
+    "visit stopped there and the work order went back to scheduling.",
+    sample={
+        **VISIT,
+        "failed_checks": ["product"],
+        "reason": "a CP-200 on site, the ticket names a CP-400",
+        "stopped_at": "2026-11-03T02:20:00+00:00",
+    },
+)
+PUBLISHES.declare(
     "repair.completed",
     1,
     RepairCompletedV1,
@@ -213,6 +247,8 @@ PUBLISHES.declare(
         "repeat_of": None,
         "serial_no": "SN-2024-000123",
         "accepted_at": "2026-11-03T05:00:00+00:00",
+        "confirmed_by": "customer_signature",
+        "recorded_by": "tech-007",
     },
 )
 PUBLISHES.declare(
@@ -225,6 +261,8 @@ PUBLISHES.declare(
         "rating": 2,
         "reason": "still leaking at the flange",
         "rejected_at": "2026-11-03T05:00:00+00:00",
+        "confirmed_by": "agent_call",
+        "recorded_by": "agent-12",
     },
 )
 PUBLISHES.declare(

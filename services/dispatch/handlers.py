@@ -19,6 +19,14 @@ class WarrantyIn(InboundSchema):
     labour_covered = fields.Boolean(required=True)
 
 
+class SiteIn(InboundSchema):
+    address = fields.String(required=True, validate=validate.Length(max=500))
+    contact_name = fields.String(allow_none=True, load_default=None)
+    contact_phone = fields.String(allow_none=True, load_default=None)
+    latitude = fields.Decimal(allow_none=True, load_default=None)
+    longitude = fields.Decimal(allow_none=True, load_default=None)
+
+
 class SolutionAcceptedIn(InboundSchema):
     """intake's ticket.solution_accepted: a repair work order when a visit is needed."""
 
@@ -38,6 +46,11 @@ class SolutionAcceptedIn(InboundSchema):
         allow_none=True, load_default=None, validate=validate.Length(max=50)
     )
     accepted_at = fields.AwareDateTime(required=True, format="iso")
+    tools = fields.List(fields.String(), load_default=list)
+    symptom = fields.String(allow_none=True, load_default=None)
+    usage_environment = fields.String(allow_none=True, load_default=None)
+    site = fields.Nested(SiteIn, allow_none=True, load_default=None)
+    preferred_time = fields.String(allow_none=True, load_default=None)
 
 
 class VisitDueIn(InboundSchema):

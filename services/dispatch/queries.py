@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 
-from services.dispatch.domain import normalise
-from services.dispatch.models import Technician, TechnicianSkill, Visit, WorkOrder
+from services.dispatch.domain import ACCEPTED, VISIT_SCHEDULED, normalise
+from services.dispatch.models import FollowUp, Technician, TechnicianSkill, Visit, WorkOrder
 from shared.auth import Principal
 from shared.db import page
 from shared.domain import Page, Window, require_visible
 from shared.errors import NotFound
 
 # Roles that see every work order of their region; a technician alone sees only their own.
-REGION_VIEWERS = ("agent", "engineer", "manager", "admin")
+REGION_VIEWERS = ("agent", "dispatcher", "engineer", "manager", "admin")
 
 
 def get_technician(session: Session, technician_id: uuid.UUID, *, viewer: Principal) -> Technician:
@@ -103,3 +105,69 @@ def list_work_orders(
         query = query.where(WorkOrder.opened_at <= filters["created_to"])
     order = (WorkOrder.opened_at.desc(), WorkOrder.id)
     return page(session, query, order=order, window=window)
+
+
+def list_follow_ups_due(
+    session: Session,
+    *,
+    region: str | None,
+    viewer: Principal,
+    now: dt.datetime,
+    days: Sequence[int],
+    window: Window,
+) -> Page[dict[str, Any]]:
+    """Accepted work orders whose next follow-up call is due: call k+1 is due ``days[k]``
+    days after the acceptance while k calls are recorded; longest accepted first."""
+    calls = (
+        select(func.count(FollowUp.id))
+        .where(FollowUp.work_order_id == WorkOrder.id)
+        .correlate(WorkOrder)
+        .scalar_subquery()
+    )
+    due = [
+        and_(calls == k, WorkOrder.accepted_at <= now - dt.timedelta(days=d))
+        for k, d in enumerate(days)
+    ]
+    query = select(WorkOrder, calls).where(
+        WorkOrder.status == ACCEPTED, or_(*due), *_visible(viewer)
+    )
+    if region:
+        query = query.where(WorkOrder.region == region)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.options(lazyload(WorkOrder.visits), lazyload(WorkOrder.follow_ups))
+        .order_by(WorkOrder.accepted_at, WorkOrder.id)
+        .offset(window.offset)
+        .limit(window.limit)
+    )
+    items = [
+        {"work_order": wo, "call": n + 1, "due_at": wo.accepted_at + dt.timedelta(days=days[n])}
+        for wo, n in rows
+    ]
+    return Page(items, int(total))
+
+
+def list_route(
+    session: Session, *, region: str, day_starts: dt.datetime, viewer: Principal
+) -> list[dict[str, Any]]:
+    """Each technician's booked visits of one day in the region, in time order: their
+    route (a technician alone sees only their own)."""
+    query = (
+        select(Technician, WorkOrder, Visit)
+        .join(Visit, Visit.technician_id == Technician.id)
+        .join(WorkOrder, WorkOrder.id == Visit.work_order_id)
+        .where(
+            WorkOrder.region == region,
+            Visit.status == VISIT_SCHEDULED,
+            Visit.window_start >= day_starts,
+            Visit.window_start < day_starts + dt.timedelta(days=1),
+            *_visible(viewer),
+        )
+        .options(lazyload(WorkOrder.visits), lazyload(WorkOrder.follow_ups))
+        .order_by(Technician.name, Technician.id, Visit.window_start)
+    )
+    routes: dict[uuid.UUID, dict[str, Any]] = {}
+    for technician, work_order, visit in session.execute(query):
+        route = routes.setdefault(technician.id, {"technician": technician, "stops": []})
+        route["stops"].append({"work_order": work_order, "visit": visit})
+    return list(routes.values())

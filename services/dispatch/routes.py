@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from flask import url_for
 
 from services.dispatch import queries, use_cases
+from services.dispatch.domain import DEFAULT_FOLLOW_UP_DAYS, follow_up_days, route_region
 from services.dispatch.repositories import SqlDispatchUnitOfWork
 from services.dispatch.schemas import (
     AcceptanceCreate,
     CheckInCreate,
     CompletionCreate,
     FollowUpCreate,
+    FollowUpDueQueryArgs,
+    FollowUpDueRead,
+    RouteQueryArgs,
+    RouteRead,
     ScheduleCreate,
     TechnicianCreate,
     TechnicianQueryArgs,
@@ -24,7 +30,7 @@ from services.dispatch.schemas import (
     WorkOrderRead,
 )
 from shared.domain import Page, Window
-from shared.web import Blueprint, principal, session, unit_of_work
+from shared.web import Blueprint, principal, runtime, session, unit_of_work
 
 
 def _uow() -> SqlDispatchUnitOfWork:
@@ -165,3 +171,45 @@ def record_follow_up(follow_up_in: dict[str, Any], work_order_id: uuid.UUID) -> 
     return use_cases.record_follow_up(
         _uow(), work_order_id=work_order_id, follow_up_in=follow_up_in, by=principal()
     )
+
+
+follow_ups = Blueprint(
+    "follow_ups", __name__, url_prefix="/follow-ups", description="Follow-up calls to customers"
+)
+routes = Blueprint(
+    "routes", __name__, url_prefix="/routes", description="Each technician's visits of a day"
+)
+
+
+@follow_ups.route("/due", methods=["GET"])
+@follow_ups.requires("agent", "dispatcher", "manager", "admin")
+@follow_ups.arguments(FollowUpDueQueryArgs, location="query")
+@follow_ups.response(200, FollowUpDueRead(many=True))
+@follow_ups.paginated()
+def list_follow_ups_due(args: dict[str, Any], window: Window) -> Page[Any]:
+    """Follow-up calls due (by default 3 and 30 days after acceptance), longest waiting first."""
+    rt = runtime()
+    days = follow_up_days(rt.settings.option("follow_up_days", DEFAULT_FOLLOW_UP_DAYS))
+    return queries.list_follow_ups_due(
+        session(),
+        region=args.get("region"),
+        viewer=principal(),
+        now=rt.clock.now(),
+        days=days,
+        window=window,
+    )
+
+
+@routes.route("", methods=["GET"])
+@routes.requires("dispatcher", "technician", "manager", "admin")
+@routes.arguments(RouteQueryArgs, location="query")
+@routes.response(200, RouteRead(many=True))
+def list_routes(args: dict[str, Any]) -> Any:
+    """Each technician's booked visits of a day in a region, in time order (a technician
+    sees their own)."""
+    viewer, rt = principal(), runtime()
+    region = route_region(viewer, args.get("region"))
+    tz = rt.calendars.for_region(region).tz
+    day = args.get("date") or rt.clock.now().astimezone(tz).date()
+    starts = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    return queries.list_route(session(), region=region, day_starts=starts, viewer=viewer)

@@ -46,6 +46,14 @@ class TicketCreatedV1(PayloadSchema):
     )
 
 
+class Site(PayloadSchema):
+    address = fields.String(required=True)
+    contact_name = fields.String(allow_none=True, load_default=None)
+    contact_phone = fields.String(allow_none=True, load_default=None)
+    latitude = fields.Decimal(allow_none=True, load_default=None, as_string=True, places=6)
+    longitude = fields.Decimal(allow_none=True, load_default=None, as_string=True, places=6)
+
+
 class TicketAssessedV1(PayloadSchema):
     ticket_id = fields.UUID(required=True)
     round = fields.Integer(required=True, validate=validate.Range(min=1))
@@ -55,6 +63,9 @@ class TicketAssessedV1(PayloadSchema):
     required_skill = fields.String(allow_none=True, load_default=None)
     estimated_hours = fields.Decimal(required=True, as_string=True, places=2)
     parts_likely = fields.List(fields.String(), required=True)
+    tools = fields.List(
+        fields.String(), load_default=list, metadata={"description": "tools to bring"}
+    )
     assessed_by = fields.String(required=True)
     assessed_at = fields.AwareDateTime(required=True, format="iso")
     first_response_due_at = fields.AwareDateTime(required=True, format="iso")
@@ -74,6 +85,9 @@ class TicketSolutionAcceptedV1(PayloadSchema):
     required_skill = fields.String(allow_none=True, load_default=None)
     estimated_hours = fields.Decimal(required=True, as_string=True, places=2)
     parts_likely = fields.List(fields.String(), required=True)
+    tools = fields.List(
+        fields.String(), load_default=list, metadata={"description": "tools to bring"}
+    )
     product_model = fields.String(required=True)
     serial_no = fields.String(allow_none=True, load_default=None)
     warranty = fields.Nested(Warranty, required=True)
@@ -83,6 +97,10 @@ class TicketSolutionAcceptedV1(PayloadSchema):
         required=True, format="iso", metadata={"description": "when the customer reported it"}
     )
     accepted_at = fields.AwareDateTime(required=True, format="iso")
+    symptom = fields.String(allow_none=True, load_default=None)
+    usage_environment = fields.String(allow_none=True, load_default=None)
+    site = fields.Nested(Site, allow_none=True, load_default=None)
+    preferred_time = fields.String(allow_none=True, load_default=None)
 
 
 class TicketSolutionRejectedV1(PayloadSchema):
@@ -158,6 +176,7 @@ PUBLISHES.declare(
         "required_skill": "coating",
         "estimated_hours": "2.50",
         "parts_likely": ["CP-400-ANODE"],
+        "tools": ["reference electrode"],
         "assessed_by": "engineer-1",
         "assessed_at": "2026-11-02T10:00:00+00:00",
         "first_response_due_at": "2026-11-02T13:15:00+00:00",
@@ -187,6 +206,17 @@ PUBLISHES.declare(
         "customer_phone": "+86 138 0000 0000",
         "ticket_created_at": "2026-11-02T09:15:00+00:00",
         "accepted_at": "2026-11-02T11:00:00+00:00",
+        "tools": ["reference electrode", "holiday detector"],
+        "symptom": "coating blistering near the weld seam",
+        "usage_environment": "marine, splash zone",
+        "site": {
+            "address": "No. 8 Harbour Road, Beilun, Ningbo",
+            "contact_name": "Wang Fang",
+            "contact_phone": "+86 139 0000 0000",
+            "latitude": "29.884000",
+            "longitude": "121.812000",
+        },
+        "preferred_time": "weekday mornings",
     },
 )
 PUBLISHES.declare(

@@ -19,16 +19,16 @@ from services.intake.domain import (
     SEVERITIES,
     STATUSES,
 )
-from shared.schemas import InputSchema, ListArgs, PastDate, PastDateTime, Region, UTCDateTimeField
-
-
-class JSONBoolean(fields.Boolean):
-    """A JSON true or false only (no "yes", "1" or "on")."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return bool(super()._deserialize(value, attr, data, **kwargs))
+from shared.schemas import (
+    Boolean,
+    InputSchema,
+    ListArgs,
+    PastDate,
+    PastDateTime,
+    QueryBoolean,
+    Region,
+    UTCDateTimeField,
+)
 
 
 def _hours(value: Decimal) -> None:
@@ -64,6 +64,21 @@ class ProductIn(InputSchema):
             raise ma.ValidationError("must not be before purchase_date", "installation_date")
 
 
+class SiteIn(InputSchema):
+    address = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    contact_name = fields.String(validate=validate.Length(min=1, max=200))
+    contact_phone = fields.String(
+        validate=validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
+    )
+    latitude = fields.Decimal(validate=validate.Range(min=-90, max=90), places=6)
+    longitude = fields.Decimal(validate=validate.Range(min=-180, max=180), places=6)
+
+    @ma.validates_schema
+    def _both_coordinates(self, data: dict[str, Any], **_: Any) -> None:
+        if ("latitude" in data) != ("longitude" in data):
+            raise ma.ValidationError("give both coordinates or neither", "longitude")
+
+
 class TicketCreate(InputSchema):
     channel = fields.String(required=True, validate=validate.OneOf(CUSTOMER_CHANNELS))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
@@ -73,6 +88,13 @@ class TicketCreate(InputSchema):
     product = fields.Nested(ProductIn, required=True)
     symptom = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     usage_environment = fields.String(validate=validate.Length(max=200))
+    site = fields.Nested(
+        SiteIn, metadata={"description": "where the product is installed: where a visit goes"}
+    )
+    preferred_time = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "when the customer prefers a visit, in their words"},
+    )
     reported_at = PastDateTime(
         metadata={"description": "when the customer reported it (default: now)"}
     )
@@ -83,7 +105,7 @@ class AssessmentCreate(InputSchema):
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     diagnosis = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     proposed_solution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    visit_needed = JSONBoolean(required=True)
+    visit_needed = Boolean(required=True)
     required_skill = fields.String(validate=validate.Length(min=1, max=100))
     estimated_hours = fields.Decimal(
         load_default=Decimal("0"),
@@ -94,6 +116,12 @@ class AssessmentCreate(InputSchema):
         fields.String(validate=validate.Length(min=1, max=100)),
         load_default=list,
         validate=validate.Length(max=50),
+    )
+    tools = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "the tools the technician should bring"},
     )
     assessed_at = PastDateTime(metadata={"description": "when it was assessed (default: now)"})
 
@@ -106,7 +134,7 @@ class AssessmentCreate(InputSchema):
 
 
 class SolutionResponseCreate(InputSchema):
-    accepted = JSONBoolean(required=True)
+    accepted = Boolean(required=True)
     objection = fields.String(
         validate=validate.Length(min=1, max=5000),
         metadata={"description": "the customer's objection; required when rejected"},
@@ -158,6 +186,7 @@ class AssessmentRead(ma.Schema):
     required_skill = fields.String()
     estimated_hours = fields.Decimal(as_string=True)
     parts_likely = fields.List(fields.String())
+    tools = fields.List(fields.String())
     assessed_by = fields.String()
     assessed_at = UTCDateTimeField()
     accepted = fields.Boolean(metadata={"description": "the customer's answer; null until given"})
@@ -183,6 +212,17 @@ def _now() -> dt.datetime:
 _CUSTOMER_OUT, _PRODUCT_OUT = CustomerOut(), ProductOut()
 
 
+class SiteRead(ma.Schema):
+    address = fields.String(attribute="site_address")
+    contact_name = fields.String(attribute="site_contact_name", allow_none=True)
+    contact_phone = fields.String(attribute="site_contact_phone", allow_none=True)
+    latitude = fields.Decimal(attribute="site_latitude", as_string=True, allow_none=True)
+    longitude = fields.Decimal(attribute="site_longitude", as_string=True, allow_none=True)
+
+
+_SITE_OUT = SiteRead()
+
+
 class TicketRead(ma.Schema):
     id = fields.UUID()
     channel = fields.String()
@@ -194,6 +234,8 @@ class TicketRead(ma.Schema):
     product = fields.Function(lambda t: _PRODUCT_OUT.dump(t))
     symptom = fields.String()
     usage_environment = fields.String()
+    site = fields.Function(lambda t: _SITE_OUT.dump(t) if t.site_address else None)
+    preferred_time = fields.String()
     reported_at = UTCDateTimeField()
     created_at = UTCDateTimeField()
     created_by = fields.String()
@@ -233,7 +275,7 @@ class TicketQueryArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
-    overdue_first_response = fields.Boolean(
+    overdue_first_response = QueryBoolean(
         metadata={
             "description": "true: no first response yet and past its deadline; false: the rest"
         }

@@ -14,7 +14,7 @@ from services.intake import domain
 from services.intake.models import Assessment, Ticket
 from services.intake.repositories import IntakeUnitOfWork
 from shared.auth import Principal
-from shared.domain import require_region
+from shared.domain import require_region, require_visible
 from shared.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -39,10 +39,22 @@ def register_ticket(uow: IntakeUnitOfWork, *, ticket_in: dict[str, Any], by: Pri
         "installation_date": product.get("installation_date"),
         "symptom": ticket_in["symptom"],
         "usage_environment": ticket_in.get("usage_environment"),
-    }
+        "preferred_time": ticket_in.get("preferred_time"),
+    } | _site_columns(ticket_in.get("site"))
     ticket = _open_ticket(uow, values, reported_at=ticket_in.get("reported_at"), actor=by.sub)
     uow.commit()
     return ticket
+
+
+def _site_columns(site: dict[str, Any] | None) -> dict[str, Any]:
+    site = site or {}
+    return {
+        "site_address": site.get("address"),
+        "site_contact_name": site.get("contact_name"),
+        "site_contact_phone": site.get("contact_phone"),
+        "site_latitude": site.get("latitude"),
+        "site_longitude": site.get("longitude"),
+    }
 
 
 def open_ticket_from_issue(
@@ -91,6 +103,7 @@ def assess_ticket(
         required_skill=assessment_in.get("required_skill"),
         estimated_hours=assessment_in["estimated_hours"].quantize(CENTS),
         parts_likely=list(assessment_in["parts_likely"]),
+        tools=list(assessment_in.get("tools", [])),
         assessed_by=by.sub,
         assessed_at=at,
     )
@@ -173,11 +186,12 @@ def escalate_ticket(
 
 
 def _ticket_for_step(uow: IntakeUnitOfWork, ticket_id: uuid.UUID, *, by: Principal) -> Ticket:
-    """The ticket, locked for this transaction; 404 when unknown, 403 outside the region."""
+    """The ticket, locked for this transaction; 404 when unknown or outside the caller's
+    region alike (a different answer would tell a region-limited caller which ids exist)."""
     ticket = uow.tickets.get(ticket_id, for_update=True)
     if ticket is None:
         raise NotFound(f"no ticket {ticket_id}")
-    require_region(by, ticket.region, field=None)
+    require_visible(by, ticket.region, f"no ticket {ticket_id}")
     return ticket
 
 

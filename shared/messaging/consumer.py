@@ -23,6 +23,7 @@ from pika.exceptions import AMQPChannelError, AMQPConnectionError, ChannelClosed
 
 from shared.clock import rfc3339
 from shared.faults import crash_point
+from shared.logs import Outage
 from shared.messaging.backoff import Backoff
 from shared.messaging.processing import (
     DatabaseUnavailable,
@@ -112,6 +113,8 @@ class RabbitConsumer:
             max_workers=1, thread_name_prefix=f"{self.service}-apply"
         )
         self._parked_checked_at = 0.0
+        self._link = Outage(log, "consumer's broker connection")
+        self._database = Outage(log, "consumer's database (messages held, unacked)")
 
     def run(self, stop: threading.Event) -> None:
         """Consume until ``stop`` is set, reconnecting after broker loss."""
@@ -124,7 +127,7 @@ class RabbitConsumer:
                 log.exception("consumer channel closed by broker", extra={"service": self.service})
                 raise
             except (AMQPConnectionError, AMQPChannelError, OSError) as exc:
-                log.warning("consumer disconnected: %r", exc, extra={"service": self.service})
+                self._link.failed(exc, service=self.service)
             self.connected.clear()
             self._pending.clear()  # unacked deliveries are redelivered by the broker
             if not stop.is_set():
@@ -144,6 +147,7 @@ class RabbitConsumer:
             )
             self.connected.set()
             backoff.reset()
+            self._link.recovered(service=self.service)
             log.info("consumer connected", extra={"service": self.service})
             while not stop.is_set():
                 self._report_parked(channel)
@@ -203,16 +207,11 @@ class RabbitConsumer:
         while True:
             try:
                 settled = self._process_keeping_heartbeats(connection, messages)
+                self._database.recovered(service=self.service)
                 break
             except DatabaseUnavailable as exc:
-                delay = db_backoff.next()
-                log.warning(
-                    "database unavailable, holding %d messages: %s",
-                    len(messages),
-                    exc,
-                    extra={"service": self.service, "retry_in": round(delay, 2)},
-                )
-                connection.sleep(delay)  # services heartbeats, unlike time.sleep
+                self._database.failed(exc, service=self.service, held=len(messages))
+                connection.sleep(db_backoff.next())  # services heartbeats, unlike time.sleep
                 if stop.is_set():
                     return
         crash_point("consumer.after_commit")  # applied and committed, not yet acked

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from shared.clock import Clock
 from shared.db import Database, OutboxMessage
 from shared.faults import crash_point
+from shared.logs import Outage
 from shared.messaging.backoff import Backoff
 from shared.messaging.relay import Pruner, claim_batch, message_properties, settle_batch
 from shared.messaging.topology import EXCHANGE
@@ -69,6 +70,9 @@ class RabbitRelay:
         self._next_tag = 0
         self._pruner = Pruner(service=service, db=db, clock=clock, retention=retention)
         self._backoff = Backoff()
+        # One log line per state change of the broker link and of the outbox's database.
+        self._link = Outage(log, "relay's broker connection")
+        self._batches = Outage(log, "relay's outbox batches")
         self._user_id = getattr(getattr(params, "credentials", None), "username", None)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -80,12 +84,7 @@ class RabbitRelay:
             self.connected.clear()
             if stop.is_set():
                 break
-            delay = self._backoff.next()
-            log.warning(
-                "relay disconnected; reconnecting",
-                extra={"service": self.service, "retry_in": round(delay, 2)},
-            )
-            stop.wait(delay)
+            stop.wait(self._backoff.next())
 
     def _run_connection(self) -> None:
         try:
@@ -96,7 +95,7 @@ class RabbitRelay:
                 on_close_callback=self._on_closed,
             )
         except Exception as exc:
-            log.warning("relay cannot connect: %s", exc, extra={"service": self.service})
+            self._link.failed(exc, service=self.service)
             return
         self._connection.ioloop.start()
         self._abandon_batch("connection lost")
@@ -116,6 +115,7 @@ class RabbitRelay:
     def _confirmed_mode(self) -> None:
         self.connected.set()
         self._backoff.reset()
+        self._link.recovered(service=self.service)
         log.info("relay connected", extra={"service": self.service})
         self._schedule(0)
 
@@ -126,6 +126,9 @@ class RabbitRelay:
             self._connection.close()
 
     def _on_closed(self, _connection: Any, reason: Exception) -> None:
+        self.connected.clear()
+        if not self._stop.is_set():
+            self._link.failed(reason, service=self.service)
         if self._connection is not None:
             self._connection.ioloop.stop()
 
@@ -144,11 +147,12 @@ class RabbitRelay:
         try:
             self._pruner.maybe_prune()
             full = self._publish_batch()
-        except Exception:
-            log.exception("relay batch failed", extra={"service": self.service})
+        except Exception as exc:
+            self._batches.failed(exc, service=self.service)
             self._abandon_batch("batch failed")
             self._schedule(1.0)
             return
+        self._batches.recovered(service=self.service)
         if self._batch is None:
             self._schedule(0 if full else self.poll_seconds)
 

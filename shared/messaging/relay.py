@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from shared.clock import Clock
 from shared.db import Database, OutboxMessage
+from shared.logs import Outage
 from shared.messaging.backoff import Backoff
 from shared.metrics import OUTBOX_FAILURES, OUTBOX_PUBLISHED
 from shared.outbox import prune_sent
@@ -158,12 +159,14 @@ class PollingRelay:
 
     def run(self, stop: threading.Event) -> None:
         backoff = Backoff()
+        outage = Outage(log, "relay")
         while not stop.is_set():
             try:
                 claimed = self.run_once()
                 backoff.reset()
-            except Exception:
-                log.exception("relay failed", extra={"service": self.service})
+                outage.recovered(service=self.service)
+            except Exception as exc:
+                outage.failed(exc, service=self.service)
                 stop.wait(backoff.next())
                 continue
             if claimed < self.batch_size:

@@ -17,12 +17,15 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from shared.domain import Page, Window
-from shared.errors import flatten_errors
+from shared.errors import InvalidInput, flatten_errors
 from shared.web.context import authenticate, principal
-from shared.web.idempotency import replay_response, store_response
+from shared.web.hygiene import ScreenedParser
+from shared.web.idempotency import key_owner, replay_response, store_response
 from shared.web.problems import problem
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+# The furthest a list may be paged: beyond it an OFFSET overflows a database integer.
+MAX_OFFSET = 2**31 - 1
 
 
 class ProblemSchema(ma.Schema):
@@ -70,6 +73,9 @@ class Api(flask_smorest.Api):
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with the project's auth and idempotency decorators."""
 
+    # JSON bodies are parsed once, by the request screening (shared.web.hygiene).
+    ARGUMENTS_PARSER = ScreenedParser()
+
     def requires(self, *roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Admit only bearer tokens holding one of ``roles``; document it."""
 
@@ -106,6 +112,11 @@ class Blueprint(flask_smorest.Blueprint):
             @functools.wraps(view)
             def wrapper(*args: Any, pagination_parameters: PaginationParameters, **kw: Any) -> Any:
                 window = Window(pagination_parameters.first_item, pagination_parameters.page_size)
+                if window.offset > MAX_OFFSET:
+                    last = MAX_OFFSET // window.limit + 1
+                    raise InvalidInput(
+                        "page out of range", errors={"page": [f"must be at most {last}"]}
+                    )
                 result: Page[Any] = view(*args, window=window, **kw)
                 pagination_parameters.item_count = result.total
                 return result.items
@@ -129,7 +140,7 @@ class Blueprint(flask_smorest.Blueprint):
                     slug="validation-error",
                     errors={"Idempotency-Key": ["invalid format"]},
                 )
-            owner = principal().sub
+            owner = key_owner(principal())
             fingerprint = hashlib.sha256(
                 f"{request.method} {request.path}\n".encode() + request.get_data(cache=True)
             ).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 import uuid
@@ -21,6 +22,7 @@ from shared.messaging.amqp import broker_answers
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, outbox_collector, render
 from shared.outbox import outbox_backlog
 from shared.service import Runtime, ServiceDefinition
+from shared.web import hygiene
 from shared.web.api import SAFE_ID, Api
 from shared.web.problems import problem
 
@@ -60,6 +62,7 @@ def build_app(
         api.register_blueprint(blp)
     app.register_blueprint(_ops_blueprint(rt))
     _install_request_hooks(app, definition.name)
+    hygiene.install(app)
     _install_error_handlers(app)
     return app
 
@@ -76,19 +79,41 @@ def _ops_blueprint(rt: Runtime) -> Any:
 
     @ops.get("/readyz")
     def readyz() -> Any:
+        """Ready means able to accept work: the database answers. The broker is reported
+        but does not decide it: the outbox keeps events while the broker is away, so taking
+        the API out of service then would refuse exactly the writes it can still take."""
         checks = {"database": _check(rt.db.ping)}
         broker_check = rt.state.get("broker_check")
         checks["broker"] = _check(broker_check) if broker_check else "in-process"
-        ready = all(v in ("ok", "in-process") for v in checks.values())
-        body = {"status": "ready" if ready else "unavailable", "checks": checks}
+        ready = checks["database"] == "ok"
+        degraded = [name for name, v in checks.items() if v not in ("ok", "in-process")]
+        status = ("degraded" if degraded else "ready") if ready else "unavailable"
+        body = {"status": status, "checks": checks, "degraded": degraded}
         return body, 200 if ready else 503
+
+    allowed = [ipaddress.ip_network(n, strict=False) for n in rt.settings.metrics_allow]
 
     @ops.get("/metrics")
     def metrics() -> Any:
+        """For the monitoring network only: a request that came through a proxy (an
+        ingress adds Forwarded/X-Forwarded-For) or from outside the allowed networks is told
+        there is nothing here."""
+        if not _from_monitoring(allowed):
+            return problem(404, "not found")
         payload, content_type = render(collectors)
         return Response(payload, content_type=content_type)
 
     return ops
+
+
+def _from_monitoring(allowed: list[Any]) -> bool:
+    if request.headers.get("Forwarded") or request.headers.get("X-Forwarded-For"):
+        return False
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in allowed)
 
 
 def _cached_broker_check(amqp_url: str, ttl: float = 5.0) -> Callable[[], bool]:

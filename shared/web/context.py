@@ -64,13 +64,31 @@ def unit_of_work(kind: type[U] = SqlUnitOfWork) -> U:  # type: ignore[assignment
             owner, key, fingerprint = pending
             uow.session.add(
                 IdempotencyRecord(
-                    owner=owner, key=key, fingerprint=fingerprint, created_at=rt.clock.now()
+                    owner=owner,
+                    key=key,
+                    fingerprint=fingerprint,
+                    created_at=rt.clock.now(),
+                    # Where the effect can be read back, committed with it: if the response
+                    # is lost after the commit, a retry is pointed there.
+                    location=resource_location(request.path, uow.created),
                 )
             )
             g.idempotency_stored = True
 
     uow.before_commit.append(record_idempotency_key)
     return _checked(uow, kind)
+
+
+def resource_location(path: str, created: list[Any]) -> str:
+    """The resource a creating POST affected: the new item posted to a collection
+    (``/tickets`` → ``/tickets/<id>``), else the item an action was posted on
+    (``/tickets/<id>/assessment`` → ``/tickets/<id>``)."""
+    segments = [s for s in path.split("/") if s]
+    if len(segments) == 1 and created:
+        return f"/{segments[0]}/{created[0].id}"
+    if len(segments) > 1 and len(segments) % 2 == 1:
+        return "/" + "/".join(segments[:-1])
+    return path
 
 
 def _checked(uow: Any, kind: type[U]) -> U:

@@ -241,7 +241,7 @@ def test_named_technician_is_booked_as_named(dispatch: Dispatch) -> None:
 @pytest.mark.parametrize(
     ("region", "skills", "active", "message"),
     [
-        ("north", ("coating",), True, "technician works in region north"),
+        ("north", ("coating",), True, "technician does not work in this work order's region"),
         ("east", ("welding",), True, "technician lacks the skill coating"),
         ("east", ("coating",), False, "technician is not active"),
     ],
@@ -324,6 +324,14 @@ def test_product_model_found_on_site_is_verified_against_the_work_order(
         (False, False),
     ]
     assert arrived[0]["arrived_at"] == "2026-11-02T10:00:00+00:00"  # default: now
+    # The failed checks stopped the other visit there: back to scheduling, nothing to record.
+    [stopped] = [e["data"] for e in d.events("visit.stopped")]
+    assert stopped["work_order_id"] == other and stopped["failed_checks"] == ["identity", "product"]
+    assert d.work_order(other)["status"] == "unscheduled"
+    assert d.work_order(other)["visits"][0]["status"] == "stopped"
+    refused = d.complete(other, "Dong")  # his visit stopped: nothing to record
+    assert refused.status_code == 409
+    assert refused.get_json()["errors"] == {"status": ["is unscheduled"]}
 
 
 def test_window_the_customer_moved_is_the_one_arrival_is_judged_by(dispatch: Dispatch) -> None:
@@ -378,6 +386,8 @@ def test_not_fixed_rejected_then_second_visit_fixed_and_accepted(dispatch: Dispa
         "rating": 2,
         "reason": "still leaking at the flange",
         "responded_at": "2026-11-02T11:00:00Z",
+        "confirmed_by": "agent_call",  # the agent recorded the customer's call
+        "recorded_by": "tester",
     }
     assert second["repair"]["result"] == "fixed" and second["repair"]["labour_hours"] == "1.50"
     assert second["repair"]["parts"][1] == {"part_no": "SEALANT-7", "quantity": 2, "genuine": False}
@@ -498,41 +508,53 @@ def test_new_repair_on_the_same_serial_within_30_days_is_a_repeat(dispatch: Disp
 
 # -- refusals ----------------------------------------------------------------------------------
 def test_transitions_the_state_forbids_are_409_and_write_nothing(dispatch: Dispatch) -> None:
+    """409 for what the status forbids; 403 for a technician acting on a visit that is not
+    theirs, told before the status (they learn nothing of another's work order)."""
     d = dispatch
     dong = d.technician("Dong")
     d.technician("Bai")
     work_order = d.open_repair()
     follow_up = {"satisfaction": 3, "remarks": "ok"}
+    not_theirs = "not assigned to you"
 
-    def refused(response: Any, detail: str = "") -> None:
+    def refused(response: Any, detail: str = "", status: int = 409) -> None:
         before = d.counts(), d.work_order(work_order)
-        assert response.status_code == 409, response.get_json()
+        assert response.status_code == status, response.get_json()
         assert response.content_type == "application/problem+json"
         assert detail in response.get_json()["detail"]
         assert (d.counts(), d.work_order(work_order)) == before
 
     now = d.clock.now()
-    refused(d.complete(work_order, "Dong"), "is unscheduled")
-    refused(d.check_in(work_order, "Dong", now))
+    refused(d.complete(work_order, "Dong"), not_theirs, 403)
+    refused(d.check_in(work_order, "Dong", now), not_theirs, 403)
     refused(d.answer(work_order, accepted=True))
     refused(d.post(f"/work-orders/{work_order}/follow-up", follow_up, "agent"))
     d.schedule(work_order, technician_id=dong)
-    refused(d.check_in(work_order, "Bai", now), "assigned to another technician")
+    refused(d.check_in(work_order, "Bai", now), not_theirs, 403)
     refused(d.complete(work_order, "Dong"), "is scheduled")
     d.clock.advance(hours=2)
     assert d.check_in(work_order, "Dong", d.clock.now()).status_code == 200
     refused(d.check_in(work_order, "Dong", d.clock.now()))
     refused(d.schedule(work_order), "is in_progress")
-    refused(d.complete(work_order, "Bai"), "assigned to another technician")
+    refused(d.complete(work_order, "Bai"), not_theirs, 403)
     d.clock.advance(hours=1)
     assert d.complete(work_order, "Dong", "not_fixed").status_code == 200
     refused(d.answer(work_order, accepted=True), "not fixed")
     refused(d.complete(work_order, "Dong"))
     path = f"/work-orders/{work_order}/acceptance"
-    refused(d.post(path, {"accepted": False, "rating": 1, "reason": "x"}, "technician", sub="x"))
-    mine = d.post(
-        path, {"accepted": False, "rating": 2, "reason": "no"}, "technician", sub="tech-Dong"
+    refused(
+        d.post(path, {"accepted": False, "rating": 1, "reason": "x"}, "technician", sub="x"),
+        not_theirs,
+        403,
     )
+    unsigned = {"accepted": False, "rating": 2, "reason": "no"}
+    alone = d.post(path, unsigned, "technician", sub="tech-Dong")
+    assert alone.status_code == 422 and "confirmation" in alone.get_json()["errors"]
+    signature = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="
+    signed = unsigned | {
+        "confirmation": {"method": "customer_signature", "customer_signature": signature}
+    }
+    mine = d.post(path, signed, "technician", sub="tech-Dong")
     assert mine.status_code == 200
     refused(d.answer(work_order, accepted=False))
     d.visit(work_order, "Dong", "fixed")

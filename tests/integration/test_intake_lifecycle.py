@@ -100,6 +100,7 @@ def test_reject_reassess_accept_goes_to_repair_with_every_event_in_order(api: In
         "required_skill": "cathodic_protection",
         "estimated_hours": "2.50",
         "parts_likely": ["CP-400-ANODE"],
+        "tools": [],
         "assessed_by": "eng-1",
         "assessed_at": "2026-11-30T02:30:00+00:00",
         "first_response_due_at": "2026-11-30T07:30:00+00:00",
@@ -130,6 +131,11 @@ def test_reject_reassess_accept_goes_to_repair_with_every_event_in_order(api: In
         "customer_phone": "+86 138 0000 0000",
         "ticket_created_at": "2026-11-30T02:00:00+00:00",
         "accepted_at": "2026-11-30T05:00:00+00:00",
+        "tools": [],
+        "symptom": "coating blistering near the weld seam",
+        "usage_environment": None,
+        "site": None,
+        "preferred_time": None,
     }
 
 

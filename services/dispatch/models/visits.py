@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from services.dispatch.domain import (
     VISIT_ARRIVED,
     VISIT_COMPLETED,
+    VISIT_STOPPED,
     normalise,
     on_time,
 )
@@ -59,6 +60,12 @@ class Visit(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    stop_reason: Mapped[str | None] = mapped_column(Text)
+    # Who recorded the customer's answer and how the customer confirmed it (bonuses hang on
+    # the rating: never the visit's technician's word alone).
+    answer_recorded_by: Mapped[str | None] = mapped_column(String(200))
+    answer_confirmed_by: Mapped[str | None] = mapped_column(String(30))
+    answer_signature: Mapped[str | None] = mapped_column(Text)
     work_order: Mapped[WorkOrder] = relationship(back_populates="visits")
     parts: Mapped[list[PartUsed]] = relationship(
         order_by="PartUsed.line", lazy="selectin", cascade="all, delete-orphan"
@@ -82,6 +89,20 @@ class Visit(Base):
         self.identity_verified = check_in_in["identity_verified"]
         found = normalise(check_in_in["product_model"])
         self.product_verified = found == normalise(expected_model)
+
+    def stop(self, reason: str | None) -> list[str]:
+        """A check on arrival failed: the visit stops here; which checks failed."""
+        failed = [
+            name
+            for name, ok in (
+                ("identity", self.identity_verified),
+                ("product", self.product_verified),
+            )
+            if not ok
+        ]
+        self.status = VISIT_STOPPED
+        self.stop_reason = reason or f"{' and '.join(failed)} check failed"
+        return failed
 
     def record_repair(self, record_in: dict[str, Any], *, at: dt.datetime) -> None:
         """The repair record: work started on site, parts numbered from 1."""
@@ -116,6 +137,9 @@ class Visit(Base):
         if accepted and self.result != "fixed":
             raise Conflict("the repair record says not fixed: it can only be rejected")
         self.accepted, self.rating, self.responded_at = accepted, answer_in["rating"], responded_at
+        self.answer_recorded_by = answer_in["recorded_by"]
+        self.answer_confirmed_by = answer_in["confirmed_by"]
+        self.answer_signature = (answer_in.get("confirmation") or {}).get("customer_signature")
 
 
 class PartUsed(Base):

@@ -31,13 +31,14 @@ from services.dispatch.domain import (
     rescheduled_deadline,
 )
 from services.dispatch.models.base import HOURS, Base
+from services.dispatch.models.site import OnSite
 from services.dispatch.models.technicians import Technician
 from services.dispatch.models.visits import FollowUp, Visit
 from shared.db import UTCDateTime
 from shared.domain import Aggregate
 
 
-class WorkOrder(Base, Aggregate):
+class WorkOrder(Base, Aggregate, OnSite):
     """Work opened by an accepted solution (repair) or a due maintenance (maintenance)."""
 
     __tablename__ = "work_orders"
@@ -175,7 +176,9 @@ class WorkOrder(Base, Aggregate):
         return visit
 
     def check_in(self, visit: Visit, check_in_in: dict[str, Any], *, at: dt.datetime) -> None:
-        """The technician arrives: identity and product checked, punctuality judged."""
+        """The technician arrives: identity and product checked, punctuality judged. A
+        failed check stops the visit there (no work on an unverified customer's or a
+        different product) and the work order goes back to scheduling."""
         visit.arrive(check_in_in, expected_model=self.product_model, at=at)
         self.status = IN_PROGRESS
         data = visit.window() | {
@@ -186,6 +189,14 @@ class WorkOrder(Base, Aggregate):
             "product_verified": visit.product_verified,
         }
         self._record_visit("technician.arrived", visit, data)
+        if not (visit.identity_verified and visit.product_verified):
+            self._stop(visit, check_in_in.get("stop_reason"), at=at)
+
+    def _stop(self, visit: Visit, reason: str | None, *, at: dt.datetime) -> None:
+        failed = visit.stop(reason)
+        self.status = UNSCHEDULED
+        data = {"failed_checks": failed, "reason": visit.stop_reason, "stopped_at": at}
+        self._record_visit("visit.stopped", visit, data)
 
     def complete(self, visit: Visit, record_in: dict[str, Any], *, at: dt.datetime) -> None:
         """The repair record of the visit in progress: work, parts, hours, result."""
@@ -226,6 +237,8 @@ class WorkOrder(Base, Aggregate):
             "repeat_of": self.repeat_of,
             "serial_no": self.serial_no,
             "accepted_at": visit.responded_at,
+            "confirmed_by": visit.answer_confirmed_by,
+            "recorded_by": visit.answer_recorded_by,
         }
         self._record_visit("repair.accepted", visit, data)
 
@@ -233,7 +246,13 @@ class WorkOrder(Base, Aggregate):
         visit.status = VISIT_REJECTED
         visit.rejection_reason = reason
         self.status = UNSCHEDULED
-        data = {"rating": visit.rating, "reason": reason, "rejected_at": visit.responded_at}
+        data = {
+            "rating": visit.rating,
+            "reason": reason,
+            "rejected_at": visit.responded_at,
+            "confirmed_by": visit.answer_confirmed_by,
+            "recorded_by": visit.answer_recorded_by,
+        }
         self._record_visit("repair.rejected", visit, data)
         failed = sum(1 for v in self.visits if v.status == VISIT_REJECTED)
         if escalates(self.kind, self.nature, failed, escalate_after):

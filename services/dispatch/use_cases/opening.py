@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from services.dispatch.domain import UNSCHEDULED, is_repeat, required_skill
+from services.dispatch.domain import UNSCHEDULED, is_repeat, required_skill, site_columns
 from services.dispatch.models import WorkOrder
 from services.dispatch.repositories import DispatchUnitOfWork
 
@@ -39,6 +39,17 @@ def _repeat_of(uow: DispatchUnitOfWork, serial_no: str | None, at: dt.datetime) 
     return previous.id if is_repeat(previous.accepted_at, at) else None
 
 
+def _on_site(solution: dict[str, Any]) -> dict[str, Any]:
+    """What the technician needs on site, as the accepted solution tells it."""
+    return {
+        "tools": list(solution.get("tools") or []),
+        "symptom": solution.get("symptom"),
+        "usage_environment": solution.get("usage_environment"),
+        "preferred_time": solution.get("preferred_time"),
+        **site_columns(solution.get("site")),
+    }
+
+
 def open_repair_work_order(
     uow: DispatchUnitOfWork, *, source_event_id: str, region: str, solution: dict[str, Any]
 ) -> WorkOrder | None:
@@ -64,6 +75,7 @@ def open_repair_work_order(
         required_skill=required_skill(solution.get("required_skill")),
         estimated_hours=solution["estimated_hours"],
         parts_likely=list(solution["parts_likely"]),
+        **_on_site(solution),
         product_model=solution["product_model"],
         serial_no=solution.get("serial_no"),
         customer_name=solution["customer_name"],

@@ -12,6 +12,7 @@ from services.dispatch.domain import (
     IN_PROGRESS,
     OFFICE_ROLES,
     SCHEDULED,
+    confirmation_of,
     escalation_threshold,
     require_assigned,
 )
@@ -30,13 +31,15 @@ def _visit_step(
     assigned_only: bool = True,
 ) -> tuple[WorkOrder, Visit]:
     """The locked work order in ``status`` and its current visit, acted on by the assigned
-    technician (office roles too when ``assigned_only`` is false); 409 otherwise."""
+    technician (office roles too when ``assigned_only`` is false): 403 for anyone else, before
+    the status is looked at (another technician learns nothing of the work order), then 409
+    when the status does not admit ``action``."""
     work_order = uow.work_orders.get_for_step(work_order_id, by=by)
-    visit = work_order.visit_in(status, action)
     if assigned_only or not by.has_any(OFFICE_ROLES):
-        technician = uow.technicians.get(visit.technician_id)
-        require_assigned(technician.user_sub if technician else None, by.sub, visit.number)
-    return work_order, visit
+        current = work_order.current_visit
+        technician = uow.technicians.get(current.technician_id) if current else None
+        require_assigned(technician.user_sub if technician else None, by.sub)
+    return work_order, work_order.visit_in(status, action)
 
 
 def check_in(
@@ -78,9 +81,13 @@ def answer_repair(
         action="record the customer's answer",
         assigned_only=False,
     )
+    confirmed_by = confirmation_of(
+        answer_in.get("confirmation"), by_office=by.has_any(OFFICE_ROLES)
+    )
+    answer = answer_in | {"recorded_by": by.sub, "confirmed_by": confirmed_by}
     default = str(DEFAULT_FAILED_VISITS_BEFORE_ESCALATION)
     threshold = escalation_threshold(uow.option("failed_visits_before_escalation", default))
-    work_order.answer(visit, answer_in, at=uow.clock.now(), escalate_after=threshold)
+    work_order.answer(visit, answer, at=uow.clock.now(), escalate_after=threshold)
     uow.commit()
     return work_order
 

@@ -42,6 +42,7 @@ class Assessment(Base):
     required_skill: Mapped[str | None] = mapped_column(String(100))
     estimated_hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     parts_likely: Mapped[list[str]] = mapped_column(JSON)
+    tools: Mapped[list[str] | None] = mapped_column(JSON)
     assessed_by: Mapped[str] = mapped_column(String(200))
     assessed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # The customer's answer: None until given.
@@ -71,6 +72,7 @@ class Assessment(Base):
             "required_skill": self.required_skill,
             "estimated_hours": self.estimated_hours,
             "parts_likely": self.parts_likely,
+            "tools": list(self.tools or []),
         }
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     Date,
     Integer,
+    Numeric,
     String,
     Text,
 )
@@ -43,6 +45,13 @@ class Ticket(Base, Aggregate):
     installation_date: Mapped[dt.date | None] = mapped_column(Date)
     symptom: Mapped[str] = mapped_column(Text)
     usage_environment: Mapped[str | None] = mapped_column(String(200))
+    # Where the product is installed: where a visit goes.
+    site_address: Mapped[str | None] = mapped_column(String(500))
+    site_contact_name: Mapped[str | None] = mapped_column(String(200))
+    site_contact_phone: Mapped[str | None] = mapped_column(String(50))
+    site_latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    site_longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    preferred_time: Mapped[str | None] = mapped_column(String(200))
     reported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     created_by: Mapped[str] = mapped_column(String(200))
@@ -206,6 +215,22 @@ class Ticket(Base, Aggregate):
             "customer_phone": self.customer_phone,
             "ticket_created_at": self.reported_at,
             "accepted_at": proposal.answered_at,
+            "symptom": self.symptom,
+            "usage_environment": self.usage_environment,
+            "site": self.site(),
+            "preferred_time": self.preferred_time,
+        }
+
+    def site(self) -> dict[str, Any] | None:
+        """Where the product is installed, as events carry it (None when not given)."""
+        if self.site_address is None:
+            return None
+        return {
+            "address": self.site_address,
+            "contact_name": self.site_contact_name,
+            "contact_phone": self.site_contact_phone,
+            "latitude": self.site_latitude,
+            "longitude": self.site_longitude,
         }
 
     def require_resolvable(self) -> None:

@@ -139,6 +139,10 @@ def _regional_values(sums: Sums, parts: Mapping[str, tuple[int, int]]) -> dict[s
     return values
 
 
+WEIGHT_PLACES = 4
+MAX_WEIGHT_CHARS = 12
+
+
 def parse_weights(text: str) -> dict[str, Decimal]:
     """``name=weight,...`` over the scorable KPIs; raises ValueError saying what is wrong."""
     weights: dict[str, Decimal] = {}
@@ -149,11 +153,15 @@ def parse_weights(text: str) -> dict[str, Decimal]:
         if name in weights:
             raise ValueError(f"{name} weighted twice")
         try:
-            weight = Decimal(value)
+            weight = Decimal(value) if len(value) <= MAX_WEIGHT_CHARS else Decimal("NaN")
         except InvalidOperation:
-            raise ValueError(f"{name}: weight {value!r} is not a number") from None
+            raise ValueError(f"{name}: weight {value[:20]!r} is not a number") from None
         if not weight.is_finite() or weight < 0 or weight > 1000:
             raise ValueError(f"{name}: weight must be between 0 and 1000")
+        # An exponent like 1E-30000000 is "in range" yet makes exact arithmetic build 10^N:
+        # weights carry at most four decimals.
+        if weight.as_tuple().exponent < -WEIGHT_PLACES:  # type: ignore[operator]
+            raise ValueError(f"{name}: weight has more than {WEIGHT_PLACES} decimals")
         weights[name] = weight
     if not any(weights.values()):
         raise ValueError("at least one weight must be positive")

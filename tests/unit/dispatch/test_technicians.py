@@ -171,7 +171,7 @@ def test_named_technician_who_does_not_fit_is_422_with_every_reason() -> None:
     assert refused.value.errors == {
         "technician_id": [
             "technician is not active",
-            "technician works in region north",
+            "technician does not work in this work order's region",
             "technician lacks the skill coating",
         ]
     }

@@ -20,7 +20,7 @@ from services.dispatch.use_cases import (
     schedule_visit,
 )
 from shared.auth import Principal
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, Forbidden, InvalidInput
 from tests.unit.dispatch.support import (
     AGENT,
     HOUR,
@@ -144,14 +144,49 @@ def test_another_model_on_site_is_not_verified() -> None:
     assert work_order.visits[0].product_verified is False
 
 
+@pytest.mark.parametrize(
+    ("changes", "failed", "reason"),
+    [
+        ({"identity_verified": False}, ["identity"], "identity check failed"),
+        ({"product_model": "TX-9"}, ["product"], "product check failed"),
+        (
+            {"identity_verified": False, "product_model": "TX-9", "stop_reason": "wrong site"},
+            ["identity", "product"],
+            "wrong site",
+        ),
+    ],
+    ids=["identity", "product", "both-with-reason"],
+)
+def test_a_failed_check_stops_the_visit_and_sends_the_work_order_back(
+    changes: dict[str, Any], failed: list[str], reason: str
+) -> None:
+    uow, work_order, dong, _ = booked()
+    clock_of(uow).at = TEN
+    check_in(
+        uow, work_order_id=work_order.id, check_in_in=arrival() | changes, by=as_technician(dong)
+    )
+
+    visit = work_order.visits[0]
+    assert (visit.status, visit.stop_reason) == ("stopped", reason)
+    assert work_order.status == "unscheduled"
+    assert [e.type for e in uow.published()][-2:] == ["technician.arrived", "visit.stopped"]
+    stopped = uow.published("visit.stopped")[0].data
+    assert (stopped["failed_checks"], stopped["reason"]) == (failed, reason)
+    assert stopped["stopped_at"] == "2026-11-02T10:00:00+00:00"
+    # Back to scheduling: the next booking is visit 2; no repair record on a stopped visit.
+    schedule_visit(uow, work_order_id=work_order.id, schedule_in=window(NINE), by=AGENT)
+    assert work_order.visit_count == 2 and work_order.status == "scheduled"
+
+
 def test_only_the_assigned_technician_checks_in() -> None:
     uow, work_order, _, bai = booked()
     office = Principal(sub="agent-1", roles=frozenset({"agent", "technician"}))
 
     for caller in (as_technician(bai), office):
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(Forbidden) as refused:
             check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=caller)
-        assert refused.value.detail == "visit 1 is assigned to another technician"
+        assert refused.value.detail == "this work order's visit is not assigned to you"
+        assert refused.value.errors == {}  # nothing of the work order's status
 
     assert work_order.status == "scheduled" and uow.commits == 1
     assert [e.type for e in uow.published()] == ["repair.scheduled"]
@@ -165,19 +200,20 @@ def test_a_technician_without_login_cannot_be_checked_in_for() -> None:
     schedule_visit(uow, work_order_id=work_order.id, schedule_in=booking, by=AGENT)
     anyone = Principal(sub="tech-Lu", roles=frozenset({"technician"}))
 
-    with pytest.raises(Conflict):
+    with pytest.raises(Forbidden):
         check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=anyone)
 
 
-def test_check_in_needs_a_scheduled_visit() -> None:
+def test_check_in_needs_a_visit_booked_for_the_technician() -> None:
     dong = technician("Dong")
     work_order = repair()
     uow = make_uow(technicians=(dong,), work_orders=(work_order,))
 
-    with pytest.raises(Conflict) as refused:
+    # Nothing is booked, so nothing is this technician's: 403 before the status is told.
+    with pytest.raises(Forbidden) as refused:
         check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=as_technician(dong))
 
-    assert refused.value.detail == f"cannot check in: work order {work_order.id} is unscheduled"
+    assert refused.value.detail == "this work order's visit is not assigned to you"
     assert uow.commits == 0
 
 
@@ -286,7 +322,7 @@ def test_the_repair_record_is_refused_from_others_before_arrival_and_before_the_
         complete_visit(uow, work_order_id=work_order.id, record_in=record, by=as_technician(dong))
     clock_of(uow).at = TEN
     check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=as_technician(dong))
-    with pytest.raises(Conflict) as colleague:
+    with pytest.raises(Forbidden) as colleague:
         complete_visit(uow, work_order_id=work_order.id, record_in=record, by=as_technician(bai))
     with pytest.raises(InvalidInput) as early:
         complete_visit(
@@ -299,7 +335,7 @@ def test_the_repair_record_is_refused_from_others_before_arrival_and_before_the_
     assert too_soon.value.detail == (
         f"cannot record a repair: work order {work_order.id} is scheduled"
     )
-    assert colleague.value.detail == "visit 1 is assigned to another technician"
+    assert colleague.value.detail == "this work order's visit is not assigned to you"
     assert early.value.errors == {"started_at": ["before the arrival"]}
     assert work_order.status == "in_progress" and uow.commits == 2
 
@@ -345,6 +381,8 @@ def test_the_customer_accepts_a_fixed_repair() -> None:
         "repeat_of": None,
         "serial_no": "SN-1",
         "accepted_at": "2026-11-02T11:00:00+00:00",
+        "confirmed_by": "agent_call",  # an agent recorded it from a call with the customer
+        "recorded_by": AGENT.sub,
     }
 
 
@@ -392,15 +430,47 @@ def test_a_repair_recorded_not_fixed_can_only_be_rejected() -> None:
 
 def test_the_answer_comes_from_the_office_or_the_assigned_technician() -> None:
     uow, work_order, dong, bai = recorded()
+    signed = answer(False, confirmation={"method": "customer_signature", "customer_signature": SIG})
 
-    with pytest.raises(Conflict) as refused:
-        answer_repair(
-            uow, work_order_id=work_order.id, answer_in=answer(False), by=as_technician(bai)
-        )
-    answer_repair(uow, work_order_id=work_order.id, answer_in=answer(False), by=as_technician(dong))
+    with pytest.raises(Forbidden) as refused:
+        answer_repair(uow, work_order_id=work_order.id, answer_in=signed, by=as_technician(bai))
+    answer_repair(uow, work_order_id=work_order.id, answer_in=signed, by=as_technician(dong))
 
-    assert refused.value.detail == "visit 1 is assigned to another technician"
+    assert refused.value.detail == "this work order's visit is not assigned to you"
     assert work_order.status == "unscheduled" and uow.commits == 4
+    visit = work_order.visits[0]
+    assert (visit.answer_confirmed_by, visit.answer_recorded_by) == (
+        "customer_signature",
+        "tech-Dong",
+    )
+    assert visit.answer_signature == SIG
+
+
+SIG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="
+
+
+@pytest.mark.parametrize(
+    ("confirmation", "field"),
+    [
+        (None, "confirmation"),
+        ({"method": "customer_signature"}, "confirmation"),
+        ({"method": "agent_call"}, "confirmation.method"),
+    ],
+    ids=["nothing", "signature-missing", "technician-claims-a-call"],
+)
+def test_the_visits_technician_alone_cannot_record_the_customers_answer(
+    confirmation: dict[str, str] | None, field: str
+) -> None:
+    """The rating feeds bonuses: the technician needs the customer's own signature."""
+    uow, work_order, dong, _ = recorded()
+    answer_in = answer(True, rating=5) | ({"confirmation": confirmation} if confirmation else {})
+
+    with pytest.raises(InvalidInput) as refused:
+        answer_repair(uow, work_order_id=work_order.id, answer_in=answer_in, by=as_technician(dong))
+
+    assert list(refused.value.errors) == [field]
+    assert work_order.status == "awaiting_acceptance" and uow.commits == 3
+    assert uow.published("repair.accepted") == []
 
 
 def test_rejected_then_fixed_on_the_second_visit_and_accepted() -> None:
@@ -434,6 +504,8 @@ def test_rejected_then_fixed_on_the_second_visit_and_accepted() -> None:
         "rating": 2,
         "reason": "still leaking at the flange",
         "rejected_at": "2026-11-02T11:00:00+00:00",
+        "confirmed_by": "agent_call",
+        "recorded_by": AGENT.sub,
     }
     [accepted] = uow.published("repair.accepted")
     assert accepted.data["first_time_fix"] is False and accepted.data["visit_number"] == 2

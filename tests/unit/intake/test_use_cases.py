@@ -164,7 +164,7 @@ def test_unknown_and_foreign_tickets(uow: FakeIntakeUnitOfWork) -> None:
         )
     ticket_id = registered(uow)
     north = Principal("eng-n", frozenset({"engineer"}), region="north")
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # as unknown: no oracle for which ids exist elsewhere
         use_cases.assess_ticket(uow, ticket_id=ticket_id, assessment_in=assessment(), by=north)
 
 

@@ -1,4 +1,4 @@
-"""Dispatch's REST schemas."""
+"""Dispatch's request schemas: bodies and query arguments."""
 
 from __future__ import annotations
 
@@ -9,15 +9,27 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from services.dispatch.domain import (
+    CONFIRMATIONS,
     RESULTS,
     TECHNICIAN_KINDS,
     WORK_ORDER_KINDS,
     WORK_ORDER_STATUSES,
 )
-from shared.schemas import InputSchema, ListArgs, PastDateTime, Region, UTCDateTimeField
+from shared.schemas import (
+    Boolean,
+    InputSchema,
+    ListArgs,
+    PastDateTime,
+    QuerySchema,
+    Region,
+)
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
+
+
 SKILL = fields.String(validate=validate.Length(min=1, max=100))
+
+
 RATING = validate.Range(min=1, max=5)
 
 
@@ -32,7 +44,7 @@ class TechnicianCreate(InputSchema):
     kind = fields.String(required=True, validate=validate.OneOf(TECHNICIAN_KINDS))
     region = Region(required=True)
     skills = fields.List(SKILL, required=True, validate=validate.Length(min=1, max=50))
-    active = fields.Boolean(load_default=True)
+    active = Boolean(load_default=True)
     phone = fields.String(validate=PHONE)
     user_sub = fields.String(
         validate=validate.Length(min=1, max=200),
@@ -43,7 +55,7 @@ class TechnicianCreate(InputSchema):
 class TechnicianUpdate(InputSchema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     skills = fields.List(SKILL, validate=validate.Length(min=1, max=50))
-    active = fields.Boolean()
+    active = Boolean()
     phone = fields.String(allow_none=True, validate=PHONE)
     user_sub = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
 
@@ -51,18 +63,6 @@ class TechnicianUpdate(InputSchema):
     def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
         if not data:
             raise ma.ValidationError("nothing to change")
-
-
-class TechnicianRead(ma.Schema):
-    id = fields.UUID()
-    name = fields.String()
-    kind = fields.String()
-    region = fields.String()
-    skills = fields.List(fields.String())
-    active = fields.Boolean()
-    phone = fields.String()
-    user_sub = fields.String()
-    created_at = UTCDateTimeField()
 
 
 class TechnicianQueryArgs(ListArgs):
@@ -80,7 +80,7 @@ class ScheduleCreate(InputSchema):
     )
     window_start = fields.AwareDateTime(required=True, format="iso")
     window_end = fields.AwareDateTime(required=True, format="iso")
-    rescheduled_by_customer = fields.Boolean(
+    rescheduled_by_customer = Boolean(
         load_default=False,
         metadata={"description": "the customer asked for this new window (not lateness)"},
     )
@@ -94,18 +94,22 @@ class ScheduleCreate(InputSchema):
 
 class CheckInCreate(InputSchema):
     arrived_at = PastDateTime(metadata={"description": "arrival on site (default: now)"})
-    identity_verified = fields.Boolean(required=True)
+    identity_verified = Boolean(required=True)
     product_model = fields.String(
         required=True,
         validate=validate.Length(min=1, max=100),
         metadata={"description": "the model found on site, checked against the work order"},
+    )
+    stop_reason = fields.String(
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "what went wrong, when a check failed and the visit stops"},
     )
 
 
 class PartIn(InputSchema):
     part_no = fields.String(required=True, validate=validate.Length(min=1, max=100))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=999))
-    genuine = fields.Boolean(required=True)
+    genuine = Boolean(required=True)
 
 
 class CompletionCreate(InputSchema):
@@ -130,8 +134,23 @@ class CompletionCreate(InputSchema):
             raise ma.ValidationError("must not be before started_at", "finished_at")
 
 
+class ConfirmationIn(InputSchema):
+    method = fields.String(required=True, validate=validate.OneOf(CONFIRMATIONS))
+    customer_signature = fields.String(
+        validate=validate.Length(min=20, max=60000),
+        metadata={"description": "the customer's signature (data: URI), for customer_signature"},
+    )
+
+
 class AcceptanceCreate(InputSchema):
-    accepted = fields.Boolean(required=True)
+    accepted = Boolean(required=True)
+    confirmation = fields.Nested(
+        ConfirmationIn,
+        metadata={
+            "description": "how the customer confirmed the answer: required when the visit's "
+            "technician records it (the customer's signature); an office role records a call"
+        },
+    )
     rating = fields.Integer(required=True, strict=True, validate=RATING)
     reason = fields.String(
         validate=validate.Length(min=1, max=5000), metadata={"description": "required if rejected"}
@@ -149,103 +168,18 @@ class FollowUpCreate(InputSchema):
     remarks = fields.String(required=True, validate=validate.Length(max=5000))
 
 
-class PartRead(ma.Schema):
-    part_no = fields.String()
-    quantity = fields.Integer()
-    genuine = fields.Boolean()
-
-
-class RepairRecordRead(ma.Schema):
-    work_performed = fields.String()
-    parts = fields.List(fields.Nested(PartRead))
-    labour_hours = fields.Decimal(as_string=True)
-    started_at = UTCDateTimeField()
-    finished_at = UTCDateTimeField()
-    result = fields.String()
-    customer_signature = fields.String()
-    completed_at = UTCDateTimeField()
-
-
-class AcceptanceRead(ma.Schema):
-    accepted = fields.Boolean()
-    rating = fields.Integer()
-    reason = fields.String(attribute="rejection_reason")
-    responded_at = UTCDateTimeField()
-
-
-class VisitRead(ma.Schema):
-    number = fields.Integer()
-    status = fields.String()
-    technician_id = fields.UUID()
-    auto_assigned = fields.Boolean()
-    window_start = UTCDateTimeField()
-    window_end = UTCDateTimeField()
-    deadline = UTCDateTimeField(metadata={"description": "the end the arrival is judged by"})
-    rescheduled_by_customer = fields.Boolean()
-    scheduled_at = UTCDateTimeField()
-    arrived_at = UTCDateTimeField()
-    on_time = fields.Boolean()
-    identity_verified = fields.Boolean()
-    product_verified = fields.Boolean()
-    missed_at = UTCDateTimeField()
-    repair = fields.Function(
-        lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None
-    )
-    acceptance = fields.Function(
-        lambda v: AcceptanceRead().dump(v) if v.responded_at is not None else None
-    )
-
-
-class FollowUpRead(ma.Schema):
-    satisfaction = fields.Integer()
-    remarks = fields.String()
-    recorded_at = UTCDateTimeField()
-    recorded_by = fields.String()
-
-
-class WarrantyRead(ma.Schema):
-    status = fields.String()
-    parts_covered = fields.Boolean()
-    labour_covered = fields.Boolean()
-
-
-class WorkOrderRead(ma.Schema):
-    id = fields.UUID()
-    kind = fields.String()
-    status = fields.String()
-    region = fields.String()
-    ticket_id = fields.UUID()
-    plan_id = fields.UUID()
-    priority = fields.String()
-    nature = fields.String()
-    severity = fields.String()
-    required_skill = fields.String()
-    estimated_hours = fields.Decimal(as_string=True)
-    parts_likely = fields.List(fields.String())
-    tasks = fields.List(fields.String())
-    due_date = fields.Date()
-    product_model = fields.String()
-    serial_no = fields.String()
-    customer_name = fields.String()
-    customer_phone = fields.String()
-    warranty = fields.Nested(WarrantyRead)
-    repeat_of = fields.UUID()
-    technician_id = fields.UUID()
-    visit_count = fields.Integer()
-    escalated_to = fields.String()
-    opened_at = UTCDateTimeField()
-    accepted_at = UTCDateTimeField()
-    closed_at = UTCDateTimeField()
-
-
-class WorkOrderDetailRead(WorkOrderRead):
-    visits = fields.List(fields.Nested(VisitRead))
-    follow_ups = fields.List(fields.Nested(FollowUpRead))
-
-
 class WorkOrderQueryArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(WORK_ORDER_STATUSES))
     kind = fields.String(validate=validate.OneOf(WORK_ORDER_KINDS))
     technician_id = fields.UUID()
     serial_no = fields.String(validate=validate.Length(min=1, max=100))
     ticket_id = fields.UUID()
+
+
+class FollowUpDueQueryArgs(QuerySchema):
+    region = Region()
+
+
+class RouteQueryArgs(QuerySchema):
+    region = Region(metadata={"description": "required unless the token is region-limited"})
+    date = fields.Date(metadata={"description": "the day, in the region's time zone (today)"})

@@ -1,0 +1,172 @@
+"""Dispatch's response schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields
+
+from shared.schemas import (
+    UTCDateTimeField,
+)
+
+
+class TechnicianRead(ma.Schema):
+    id = fields.UUID()
+    name = fields.String()
+    kind = fields.String()
+    region = fields.String()
+    skills = fields.List(fields.String())
+    active = fields.Boolean()
+    phone = fields.String()
+    user_sub = fields.String()
+    created_at = UTCDateTimeField()
+
+
+class PartRead(ma.Schema):
+    part_no = fields.String()
+    quantity = fields.Integer()
+    genuine = fields.Boolean()
+
+
+class RepairRecordRead(ma.Schema):
+    work_performed = fields.String()
+    parts = fields.List(fields.Nested(PartRead))
+    labour_hours = fields.Decimal(as_string=True)
+    started_at = UTCDateTimeField()
+    finished_at = UTCDateTimeField()
+    result = fields.String()
+    customer_signature = fields.String()
+    completed_at = UTCDateTimeField()
+
+
+class AcceptanceRead(ma.Schema):
+    accepted = fields.Boolean()
+    rating = fields.Integer()
+    reason = fields.String(attribute="rejection_reason")
+    responded_at = UTCDateTimeField()
+    confirmed_by = fields.String(attribute="answer_confirmed_by")
+    recorded_by = fields.String(attribute="answer_recorded_by")
+
+
+class VisitRead(ma.Schema):
+    number = fields.Integer()
+    status = fields.String()
+    technician_id = fields.UUID()
+    auto_assigned = fields.Boolean()
+    window_start = UTCDateTimeField()
+    window_end = UTCDateTimeField()
+    deadline = UTCDateTimeField(metadata={"description": "the end the arrival is judged by"})
+    rescheduled_by_customer = fields.Boolean()
+    scheduled_at = UTCDateTimeField()
+    arrived_at = UTCDateTimeField()
+    on_time = fields.Boolean()
+    identity_verified = fields.Boolean()
+    product_verified = fields.Boolean()
+    missed_at = UTCDateTimeField()
+    stop_reason = fields.String(metadata={"description": "why the visit stopped on arrival"})
+    repair = fields.Function(
+        lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None
+    )
+    acceptance = fields.Function(
+        lambda v: AcceptanceRead().dump(v) if v.responded_at is not None else None
+    )
+
+
+class FollowUpRead(ma.Schema):
+    satisfaction = fields.Integer()
+    remarks = fields.String()
+    recorded_at = UTCDateTimeField()
+    recorded_by = fields.String()
+
+
+class WarrantyRead(ma.Schema):
+    status = fields.String()
+    parts_covered = fields.Boolean()
+    labour_covered = fields.Boolean()
+
+
+class SiteRead(ma.Schema):
+    address = fields.String(attribute="site_address")
+    contact_name = fields.String(attribute="site_contact_name")
+    contact_phone = fields.String(attribute="site_contact_phone")
+    latitude = fields.Decimal(attribute="site_latitude", as_string=True)
+    longitude = fields.Decimal(attribute="site_longitude", as_string=True)
+
+
+_SITE = SiteRead()
+
+
+class WorkOrderRead(ma.Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    status = fields.String()
+    region = fields.String()
+    ticket_id = fields.UUID()
+    plan_id = fields.UUID()
+    priority = fields.String()
+    nature = fields.String()
+    severity = fields.String()
+    required_skill = fields.String()
+    estimated_hours = fields.Decimal(as_string=True)
+    parts_likely = fields.List(fields.String())
+    tasks = fields.List(fields.String())
+    due_date = fields.Date()
+    product_model = fields.String()
+    serial_no = fields.String()
+    customer_name = fields.String()
+    customer_phone = fields.String()
+    symptom = fields.String()
+    usage_environment = fields.String()
+    tools = fields.List(fields.String())
+    site = fields.Function(lambda w: _SITE.dump(w) if w.site_address else None)
+    preferred_time = fields.String()
+    warranty = fields.Nested(WarrantyRead)
+    repeat_of = fields.UUID()
+    technician_id = fields.UUID()
+    visit_count = fields.Integer()
+    escalated_to = fields.String()
+    opened_at = UTCDateTimeField()
+    accepted_at = UTCDateTimeField()
+    closed_at = UTCDateTimeField()
+
+
+class WorkOrderDetailRead(WorkOrderRead):
+    visits = fields.List(fields.Nested(VisitRead))
+    follow_ups = fields.List(fields.Nested(FollowUpRead))
+
+
+class FollowUpDueRead(ma.Schema):
+    work_order_id = fields.UUID(attribute="work_order.id")
+    ticket_id = fields.UUID(attribute="work_order.ticket_id")
+    region = fields.String(attribute="work_order.region")
+    customer_name = fields.String(attribute="work_order.customer_name")
+    customer_phone = fields.String(attribute="work_order.customer_phone")
+    technician_id = fields.UUID(attribute="work_order.technician_id")
+    accepted_at = UTCDateTimeField(attribute="work_order.accepted_at")
+    call = fields.Integer(metadata={"description": "which follow-up call is due (1, 2, ...)"})
+    due_at = UTCDateTimeField()
+
+
+class RouteStopRead(ma.Schema):
+    work_order_id = fields.UUID(attribute="work_order.id")
+    kind = fields.String(attribute="work_order.kind")
+    visit_number = fields.Integer(attribute="visit.number")
+    window_start = UTCDateTimeField(attribute="visit.window_start")
+    window_end = UTCDateTimeField(attribute="visit.window_end")
+    customer_name = fields.String(attribute="work_order.customer_name")
+    customer_phone = fields.String(attribute="work_order.customer_phone")
+    product_model = fields.String(attribute="work_order.product_model")
+    serial_no = fields.String(attribute="work_order.serial_no")
+    required_skill = fields.String(attribute="work_order.required_skill")
+    parts_likely = fields.List(fields.String(), attribute="work_order.parts_likely")
+    tasks = fields.List(fields.String(), attribute="work_order.tasks")
+    tools = fields.List(fields.String(), attribute="work_order.tools")
+    symptom = fields.String(attribute="work_order.symptom")
+    site_address = fields.String(attribute="work_order.site_address")
+    site_contact_phone = fields.String(attribute="work_order.site_contact_phone")
+
+
+class RouteRead(ma.Schema):
+    technician_id = fields.UUID(attribute="technician.id")
+    technician_name = fields.String(attribute="technician.name")
+    stops = fields.List(fields.Nested(RouteStopRead))
