@@ -1,1 +1,0 @@
-"""Billing's REST schemas (``<Thing>Create``, ``<Thing>Read``, ``<Thing>QueryArgs``)."""

@@ -1,1 +1,0 @@
-"""Billing's use cases: load through the unit of work, ask the domain, commit."""
