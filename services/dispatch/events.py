@@ -144,6 +144,10 @@ class RepairEscalatedV1(VisitEvent):
     serial_no = fields.String(allow_none=True, load_default=None)
     warranty = fields.Nested(Warranty, required=True)
     escalated_at = fields.AwareDateTime(required=True, format="iso")
+    customer_name = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "whom returns deals with"}
+    )
+    customer_phone = fields.String(allow_none=True, load_default=None)
 
 
 class FollowupRecordedV1(PayloadSchema):
@@ -280,6 +284,8 @@ PUBLISHES.declare(
         "serial_no": "SN-2024-000123",
         "warranty": WARRANTY,
         "escalated_at": "2026-11-10T05:00:00+00:00",
+        "customer_name": "Li Wei",
+        "customer_phone": "+86 138 0000 0000",
     },
 )
 PUBLISHES.declare(

@@ -5,7 +5,7 @@ Each inbound schema holds only the fields intake reads.
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from services.intake import use_cases
 from services.intake.repositories import IntakeUnitOfWork
@@ -35,6 +35,9 @@ class MaintenanceIssueFoundIn(InboundSchema):
     description = fields.String(required=True)
     environment = fields.String(allow_none=True, load_default=None)
     found_at = fields.AwareDateTime(required=True, format="iso")
+    priority = fields.String(
+        load_default="normal", validate=validate.OneOf(("low", "normal", "high", "urgent"))
+    )
 
 
 @SUBSCRIPTIONS.on("repair.accepted", schema=RepairAcceptedIn)

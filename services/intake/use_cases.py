@@ -67,7 +67,8 @@ def open_ticket_from_issue(
     values = {
         "channel": "maintenance",
         "kind": "maintenance_issue",
-        "priority": "normal",
+        # A hazard comes as high priority: its first-response deadline is the shorter one.
+        "priority": issue.get("priority") or "normal",
         "region": region,
         "customer_name": issue["customer_name"],
         "customer_phone": issue.get("customer_phone"),

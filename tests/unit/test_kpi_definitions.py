@@ -349,6 +349,22 @@ COMPLAINT_CASES = [
 ]
 
 
+@pytest.mark.parametrize("order", ["in order", "extended deadline first"])
+def test_a_complaint_is_judged_on_the_deadline_waiting_extended(order: str) -> None:
+    """Waiting 7.5 business hours on the complainant moved the deadline a day later: a
+    resolution between the two deadlines is in time, whichever event came first."""
+    extended = at("2026-11-09T02:30:00+00:00")
+    facts = ComplaintFacts("c-1", "east")
+    deadlines = [DEADLINE, extended] if order == "in order" else [extended, DEADLINE]
+    for deadline in deadlines:
+        facts.add_deadline("east", deadline)
+    facts.add_closing(1, at("2026-11-08T03:00:00+00:00"), at("2026-11-08T04:00:00+00:00"))
+    assert d.judge_complaint(facts, MONTHS) == {
+        ("m", "2026-11", "east", "", "complaints"): (1, 1, 0),
+        ("c", "complaints_closed", "east", "true"): (1, 0, 0),
+    }
+
+
 @pytest.mark.parametrize(
     ("case", "steps", "expected", "overdue"), COMPLAINT_CASES, ids=[c[0] for c in COMPLAINT_CASES]
 )

@@ -269,6 +269,8 @@ class WorkOrder(Base, Aggregate, OnSite):
             "serial_no": self.serial_no,
             "warranty": self.warranty,
             "escalated_at": at,
+            "customer_name": self.customer_name,
+            "customer_phone": self.customer_phone,
         }
         self._record_visit("repair.escalated", visit, data)
 

@@ -57,7 +57,8 @@ KPI_DEFINITIONS: dict[str, int] = {
     "csat": 1,
     "repair_timeliness": 1,
     "first_time_fix": 1,
-    "complaint_timeliness": 1,
+    # v2: judged against the latest deadline carried (waiting on the complainant extends it).
+    "complaint_timeliness": 2,
     "complaint_satisfaction": 1,
     "mean_time_to_repair": 1,
     "first_response_compliance": 1,

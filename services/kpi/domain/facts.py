@@ -207,9 +207,11 @@ class ComplaintFacts:
     applied: str = "[]"
 
     def add_deadline(self, region: str, deadline_at: dt.datetime) -> None:
-        """Every complaint event carries the original deadline."""
+        """Every complaint event carries the deadline it is judged by: set at filing, never
+        reset by a reopening, moved later only by time spent waiting on the complainant. So
+        the latest one carried is the one that holds, whatever order the events come in."""
         self.region = min(self.region, region)
-        self.deadline_at = earliest(self.deadline_at, deadline_at)
+        self.deadline_at = latest(self.deadline_at, deadline_at)
 
     def add_resolution(self, resolution_round: int, resolved_at: dt.datetime) -> None:
         current = _rank(self.last_resolved_round, self.last_resolved_at)

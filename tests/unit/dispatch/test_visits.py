@@ -537,6 +537,8 @@ def test_the_third_failed_visit_on_a_product_defect_escalates(warranty: str, tar
         "serial_no": "SN-1",
         "warranty": WARRANTIES[warranty],
         "escalated_at": "2026-11-02T17:00:00+00:00",
+        "customer_name": "Li Wei",  # the repair() factory's customer, no phone given
+        "customer_phone": None,
     }
     assert uow.commits == 12
     with pytest.raises(Conflict):

@@ -274,3 +274,22 @@ def test_an_escalated_repair_closes_the_ticket_as_escalated(uow: FakeIntakeUnitO
         actor="dispatch",
     )
     assert unknown is None
+
+
+def test_a_hazard_found_in_maintenance_opens_a_high_priority_ticket(
+    uow: FakeIntakeUnitOfWork,
+) -> None:
+    issue = {
+        "customer_name": "Port of Ningbo",
+        "product_model": "LT-PIPE",
+        "serial_no": "SN-9",
+        "description": "coating delaminated over the walkway: slip hazard",
+        "found_at": NOW,
+        "priority": "high",
+    }
+    ticket = use_cases.open_ticket_from_issue(
+        uow, event_id=uuid.uuid4(), region="east", issue=issue, actor="maintenance"
+    )
+    # high = 4 business hours from 10:00 Shanghai: 12:00 and then 13:30-15:30 = 07:30 UTC.
+    assert ticket.priority == "high"
+    assert ticket.first_response_due_at == dt.datetime(2026, 12, 2, 7, 30, tzinfo=dt.UTC)
