@@ -106,7 +106,14 @@ class Returns:
         return event_processor(self.rt).process([Incoming(body=event.to_json().encode())])
 
     def escalated(self, region: str = "east", **changes: Any) -> Event:
-        defaults = {"work_order_id": uuid.uuid4(), "ticket_id": uuid.uuid4()}
+        # As dispatch published it before it carried the customer: returns then takes the
+        # customer from the ticket's accepted solution (tests that name one pass it).
+        defaults = {
+            "work_order_id": uuid.uuid4(),
+            "ticket_id": uuid.uuid4(),
+            "customer_name": None,
+            "customer_phone": None,
+        }
         return event_of(
             DISPATCH_EVENTS, "repair.escalated", region, self.clock.now(), **(defaults | changes)
         )

@@ -205,8 +205,10 @@ def test_maintenance_issue_found_opens_exactly_one_ticket_per_event(rt: Runtime)
         "maintenance.issue_found",
         region="south",
         found_at="2026-11-29T06:00:00+00:00",  # Sunday 14:00 in Shanghai
+        hazard=False,
+        priority="normal",  # a finding that is no hazard
     )
-    # Stamped a little ahead of intake's clock: taken as now.
+    # Stamped a little ahead of intake's clock: taken as now. The sample is a hazard: high.
     second = event(MAINTENANCE, "maintenance.issue_found", found_at="2026-11-30T02:00:03+00:00")
 
     assert deliver(rt, found, found) == [Outcome.APPLIED, Outcome.DUPLICATE]
@@ -236,6 +238,7 @@ def test_maintenance_issue_found_opens_exactly_one_ticket_per_event(rt: Runtime)
     assert opened.first_response_due_at == dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
     assert opened.warranty_status == "unknown"
     assert tickets[str(second.id)].reported_at == NOW
+    assert tickets[str(second.id)].priority == "high"
     created = {e["data"]["source_event_id"]: e for e in events_of(rt, "ticket.created")}
     assert set(created) == {str(found.id), str(second.id)}
     announced = created[str(found.id)]

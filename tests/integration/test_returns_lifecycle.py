@@ -237,6 +237,14 @@ def test_a_repair_escalation_opens_one_request_naming_the_tickets_customer(
     assert requested[0]["causation_id"] == str(escalation.id)
 
 
+def test_an_escalation_that_names_the_customer_needs_no_ticket(returns: Returns) -> None:
+    r = returns
+    r.deliver(r.escalated(serial_no="SN-77", customer_name="Qian Hua", customer_phone="+86 137 1"))
+    [opened] = r.get("/returns?region=east&source=escalation", "agent").get_json()
+    assert opened["customer"] == {"name": "Qian Hua", "phone": "+86 137 1"}
+    assert r.events("return.requested")[0]["data"]["customer_name"] == "Qian Hua"
+
+
 def test_an_escalation_before_the_tickets_customer_is_completed_when_it_arrives(
     returns: Returns,
 ) -> None:
