@@ -16,9 +16,11 @@ from services.dispatch.domain import (
 )
 from shared.schemas import (
     Boolean,
+    DecimalField,
     InputSchema,
     ListArgs,
     PastDateTime,
+    ReadSchema,
     Region,
     UTCDateTimeField,
 )
@@ -60,7 +62,7 @@ class TechnicianUpdate(InputSchema):
             raise ma.ValidationError("nothing to change")
 
 
-class TechnicianRead(ma.Schema):
+class TechnicianRead(ReadSchema):
     id = fields.UUID()
     name = fields.String()
     kind = fields.String()
@@ -118,8 +120,10 @@ class PartIn(InputSchema):
 class CompletionCreate(InputSchema):
     work_performed = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     parts = fields.List(fields.Nested(PartIn), required=True, validate=validate.Length(max=100))
-    labour_hours = fields.Decimal(
-        required=True, validate=[validate.Range(min=0, max=999), _two_places]
+    labour_hours = DecimalField(
+        required=True,
+        validate=[validate.Range(min=0, max=999), _two_places],
+        metadata={"description": 'decimal hours, e.g. 2.5 or "2.50"'},
     )
     started_at = PastDateTime(required=True)
     finished_at = PastDateTime(required=True)
@@ -156,16 +160,16 @@ class FollowUpCreate(InputSchema):
     remarks = fields.String(required=True, validate=validate.Length(max=5000))
 
 
-class PartRead(ma.Schema):
+class PartRead(ReadSchema):
     part_no = fields.String()
     quantity = fields.Integer()
     genuine = Boolean()
 
 
-class RepairRecordRead(ma.Schema):
+class RepairRecordRead(ReadSchema):
     work_performed = fields.String()
     parts = fields.List(fields.Nested(PartRead))
-    labour_hours = fields.Decimal(as_string=True)
+    labour_hours = DecimalField(as_string=True)
     started_at = UTCDateTimeField()
     finished_at = UTCDateTimeField()
     result = fields.String()
@@ -173,14 +177,14 @@ class RepairRecordRead(ma.Schema):
     completed_at = UTCDateTimeField()
 
 
-class AcceptanceRead(ma.Schema):
+class AcceptanceRead(ReadSchema):
     accepted = Boolean()
     rating = fields.Integer()
     reason = fields.String(attribute="rejection_reason")
     responded_at = UTCDateTimeField()
 
 
-class VisitRead(ma.Schema):
+class VisitRead(ReadSchema):
     number = fields.Integer()
     status = fields.String()
     technician_id = fields.UUID()
@@ -203,20 +207,20 @@ class VisitRead(ma.Schema):
     )
 
 
-class FollowUpRead(ma.Schema):
+class FollowUpRead(ReadSchema):
     satisfaction = fields.Integer()
     remarks = fields.String()
     recorded_at = UTCDateTimeField()
     recorded_by = fields.String()
 
 
-class WarrantyRead(ma.Schema):
+class WarrantyRead(ReadSchema):
     status = fields.String()
     parts_covered = Boolean()
     labour_covered = Boolean()
 
 
-class WorkOrderRead(ma.Schema):
+class WorkOrderRead(ReadSchema):
     id = fields.UUID()
     kind = fields.String()
     status = fields.String()
@@ -227,7 +231,7 @@ class WorkOrderRead(ma.Schema):
     nature = fields.String()
     severity = fields.String()
     required_skill = fields.String()
-    estimated_hours = fields.Decimal(as_string=True)
+    estimated_hours = DecimalField(as_string=True)
     parts_likely = fields.List(fields.String())
     tasks = fields.List(fields.String())
     due_date = fields.Date()

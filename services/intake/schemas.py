@@ -21,11 +21,13 @@ from services.intake.domain import (
 )
 from shared.schemas import (
     Boolean,
+    DecimalField,
     InputSchema,
     ListArgs,
     PastDate,
     PastDateTime,
     QueryBoolean,
+    ReadSchema,
     Region,
     UTCDateTimeField,
 )
@@ -85,7 +87,7 @@ class AssessmentCreate(InputSchema):
     proposed_solution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     visit_needed = Boolean(required=True)
     required_skill = fields.String(validate=validate.Length(min=1, max=100))
-    estimated_hours = fields.Decimal(
+    estimated_hours = DecimalField(
         load_default=Decimal("0"),
         validate=_hours,
         metadata={"description": 'decimal hours, e.g. "2.50"; more than 0 if a visit is needed'},
@@ -128,27 +130,27 @@ class ResolutionCreate(InputSchema):
     resolved_at = PastDateTime(metadata={"description": "when it was resolved (default: now)"})
 
 
-class CustomerOut(ma.Schema):
+class CustomerOut(ReadSchema):
     name = fields.String(attribute="customer_name")
     phone = fields.String(attribute="customer_phone")
     email = fields.String(attribute="customer_email")
 
 
-class ProductOut(ma.Schema):
+class ProductOut(ReadSchema):
     model = fields.String(attribute="product_model")
     serial_no = fields.String()
     purchase_date = fields.Date()
     installation_date = fields.Date()
 
 
-class WarrantyRead(ma.Schema):
+class WarrantyRead(ReadSchema):
     status = fields.String()
     parts_covered = fields.Boolean()
     labour_covered = fields.Boolean()
     reason = fields.String()
 
 
-class AssessmentRead(ma.Schema):
+class AssessmentRead(ReadSchema):
     round = fields.Integer()
     nature = fields.String()
     severity = fields.String()
@@ -156,7 +158,7 @@ class AssessmentRead(ma.Schema):
     proposed_solution = fields.String()
     visit_needed = fields.Boolean()
     required_skill = fields.String()
-    estimated_hours = fields.Decimal(as_string=True)
+    estimated_hours = DecimalField(as_string=True)
     parts_likely = fields.List(fields.String())
     assessed_by = fields.String()
     assessed_at = UTCDateTimeField()
@@ -166,7 +168,7 @@ class AssessmentRead(ma.Schema):
     answered_at = UTCDateTimeField()
 
 
-class TimelineEntryRead(ma.Schema):
+class TimelineEntryRead(ReadSchema):
     at = UTCDateTimeField()
     kind = fields.String()
     actor = fields.String()
@@ -183,7 +185,7 @@ def _now() -> dt.datetime:
 _CUSTOMER_OUT, _PRODUCT_OUT = CustomerOut(), ProductOut()
 
 
-class TicketRead(ma.Schema):
+class TicketRead(ReadSchema):
     id = fields.UUID()
     channel = fields.String()
     kind = fields.String()
