@@ -9,11 +9,14 @@ may forbid the step), and every error as ``application/problem+json``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from apispec import BasePlugin
+from apispec import APISpec, BasePlugin
+from flask import Flask, Response, request
 
 from shared.errors import PROBLEM_JSON
+from shared.web.problems import problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 JSON = "application/json"
@@ -76,3 +79,44 @@ class ProblemResponses(BasePlugin):
             for status, response in responses.items():
                 if str(status) == "default" or str(status) >= "400":
                     as_problem(response)
+
+
+def openapi_path(rule: str) -> str:
+    """A Flask rule as its OpenAPI path: ``/t/<uuid:ticket_id>`` becomes ``/t/{ticket_id}``."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def query_names(spec: dict[str, Any]) -> dict[tuple[str, str], frozenset[str]]:
+    """The query arguments each documented operation takes, by (path, method)."""
+    names: dict[tuple[str, str], frozenset[str]] = {}
+    for path, item in spec.get("paths", {}).items():
+        shared = item.get("parameters", [])
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            params = [*shared, *operation.get("parameters", [])]
+            names[(path, method)] = frozenset(p["name"] for p in params if p.get("in") == "query")
+    return names
+
+
+def refuse_undocumented_query(app: Flask, spec: APISpec) -> None:
+    """A query argument an operation does not document is refused (422 naming it), as an
+    unknown body field is: ``?regoin=east`` must not quietly answer for every region."""
+    known: dict[tuple[str, str], frozenset[str]] = {}
+
+    @app.before_request
+    def _screen_query() -> Response | None:
+        if not request.args or request.url_rule is None:
+            return None
+        if not known:
+            known.update(query_names(spec.to_dict()))
+        names = known.get((openapi_path(request.url_rule.rule), request.method.lower()))
+        unknown = sorted(set(request.args) - names) if names is not None else []
+        if not unknown:
+            return None
+        return problem(
+            422,
+            "The request has invalid fields.",
+            slug="validation-error",
+            errors={name: ["unknown query argument"] for name in unknown[:20]},
+        )
