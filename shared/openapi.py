@@ -40,6 +40,18 @@ def decimal2properties(_self: Any, field: fields.Field, ret: dict[str, Any], **_
     return {"anyOf": [{"type": "number", **bounds}, digits]}
 
 
+def embedded2properties(self: Any, field: fields.Field, ret: dict[str, Any], **_: Any) -> dict:
+    """A Function or Method field that dumps a schema says so: ``metadata={"schema": X}``."""
+    schema = field.metadata.get("schema")
+    if schema is None or not isinstance(field, fields.Function | fields.Method):
+        return {}
+    ref = self.resolve_nested_schema(schema)
+    if field.allow_none:
+        ret.pop("nullable", None)
+        return {"anyOf": [ref, {"type": "object", "nullable": True}]}
+    return dict(ref)
+
+
 def install_field_docs(plugin: MarshmallowPlugin, regions: Sequence[str]) -> None:
     """Teach ``plugin`` (already bound to its spec) the kit's fields."""
 
@@ -49,4 +61,5 @@ def install_field_docs(plugin: MarshmallowPlugin, regions: Sequence[str]) -> Non
     converter = plugin.converter
     assert converter is not None, "the plugin is bound to a spec first"
     converter.add_attribute_function(decimal2properties)
+    converter.add_attribute_function(embedded2properties)
     converter.add_attribute_function(region2properties)

@@ -200,10 +200,12 @@ class VisitRead(ReadSchema):
     product_verified = Boolean()
     missed_at = UTCDateTimeField()
     repair = fields.Function(
-        lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None
+        lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None,
+        metadata={"schema": RepairRecordRead},
     )
     acceptance = fields.Function(
-        lambda v: AcceptanceRead().dump(v) if v.responded_at is not None else None
+        lambda v: AcceptanceRead().dump(v) if v.responded_at is not None else None,
+        metadata={"schema": AcceptanceRead},
     )
 
 
