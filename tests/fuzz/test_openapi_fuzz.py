@@ -23,9 +23,8 @@ the ids the service's responses named (harness.py), so steps on existing resourc
 200s with full bodies) are fuzzed as well as unknown ones (404s).
 
 Bounded and deterministic: MAX_EXAMPLES per operation and generation mode (NO_TOKEN_EXAMPLES
-with no token), Hypothesis
-derandomised with no example database, so CI runs the same requests every time (about a
-minute and a half on two cores for intake, dispatch and kpi).
+with no token), Hypothesis derandomised with no example database, so CI runs the same
+requests every time (about a minute and a half on two cores for intake, dispatch and kpi).
 """
 
 from __future__ import annotations
