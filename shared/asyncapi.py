@@ -7,8 +7,10 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from shared.config import DEFAULT_REGIONS
 from shared.events import EnvelopeSchema
 from shared.messaging.topology import EXCHANGE
+from shared.openapi import install_field_docs
 from shared.service import ServiceDefinition
 
 SCHEMA_FORMAT = "application/vnd.oai.openapi;version=3.0.0"
@@ -31,6 +33,7 @@ def build_asyncapi(definitions: list[ServiceDefinition], version: str = "1.0.0")
     """AsyncAPI 2.6: one channel per event type (routing key ``<type>.{region}``)."""
     plugin = MarshmallowPlugin(schema_name_resolver=_nested_name)
     spec = APISpec("aftercare-events", version, "3.0.3", plugins=[plugin])
+    install_field_docs(plugin, DEFAULT_REGIONS)  # Decimals sent as strings are strings
     spec.components.schema("Envelope", schema=EnvelopeSchema)
     channels: dict[str, Any] = {}
     messages: dict[str, Any] = {}

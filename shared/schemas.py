@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -15,6 +17,14 @@ class InputSchema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+class ReadSchema(ma.Schema):
+    """A response body: a field not marked ``required`` may be null, and is documented so."""
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        if not field_obj.required:
+            field_obj.allow_none = True
 
 
 class QuerySchema(ma.Schema):
@@ -81,6 +91,23 @@ class UTCDateTimeField(fields.AwareDateTime):
         if value is None:
             return None
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+# A decimal as the services send it (Decimal(as_string=True)) and take it as a string.
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+_DECIMAL = re.compile(DECIMAL_PATTERN)
+
+
+class DecimalField(fields.Decimal):
+    """A decimal in a body: a JSON number or a string of digits (no exponent, spaces,
+    underscores or non-ASCII digits, which Python's Decimal would otherwise take)."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> decimal.Decimal:
+        if isinstance(value, bool) or (isinstance(value, str) and not _DECIMAL.fullmatch(value)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Boolean(fields.Boolean):

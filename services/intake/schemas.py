@@ -21,11 +21,13 @@ from services.intake.domain import (
 )
 from shared.schemas import (
     Boolean,
+    DecimalField,
     InputSchema,
     ListArgs,
     PastDate,
     PastDateTime,
     QueryBoolean,
+    ReadSchema,
     Region,
     UTCDateTimeField,
 )
@@ -107,7 +109,7 @@ class AssessmentCreate(InputSchema):
     proposed_solution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     visit_needed = Boolean(required=True)
     required_skill = fields.String(validate=validate.Length(min=1, max=100))
-    estimated_hours = fields.Decimal(
+    estimated_hours = DecimalField(
         load_default=Decimal("0"),
         validate=_hours,
         metadata={"description": 'decimal hours, e.g. "2.50"; more than 0 if a visit is needed'},
@@ -156,27 +158,27 @@ class ResolutionCreate(InputSchema):
     resolved_at = PastDateTime(metadata={"description": "when it was resolved (default: now)"})
 
 
-class CustomerOut(ma.Schema):
+class CustomerOut(ReadSchema):
     name = fields.String(attribute="customer_name")
     phone = fields.String(attribute="customer_phone")
     email = fields.String(attribute="customer_email")
 
 
-class ProductOut(ma.Schema):
+class ProductOut(ReadSchema):
     model = fields.String(attribute="product_model")
     serial_no = fields.String()
     purchase_date = fields.Date()
     installation_date = fields.Date()
 
 
-class WarrantyRead(ma.Schema):
+class WarrantyRead(ReadSchema):
     status = fields.String()
     parts_covered = fields.Boolean()
     labour_covered = fields.Boolean()
     reason = fields.String()
 
 
-class AssessmentRead(ma.Schema):
+class AssessmentRead(ReadSchema):
     round = fields.Integer()
     nature = fields.String()
     severity = fields.String()
@@ -184,7 +186,7 @@ class AssessmentRead(ma.Schema):
     proposed_solution = fields.String()
     visit_needed = fields.Boolean()
     required_skill = fields.String()
-    estimated_hours = fields.Decimal(as_string=True)
+    estimated_hours = DecimalField(as_string=True)
     parts_likely = fields.List(fields.String())
     tools = fields.List(fields.String())
     assessed_by = fields.String()
@@ -195,7 +197,7 @@ class AssessmentRead(ma.Schema):
     answered_at = UTCDateTimeField()
 
 
-class TimelineEntryRead(ma.Schema):
+class TimelineEntryRead(ReadSchema):
     at = UTCDateTimeField()
     kind = fields.String()
     actor = fields.String()
@@ -212,29 +214,31 @@ def _now() -> dt.datetime:
 _CUSTOMER_OUT, _PRODUCT_OUT = CustomerOut(), ProductOut()
 
 
-class SiteRead(ma.Schema):
+class SiteRead(ReadSchema):
     address = fields.String(attribute="site_address")
-    contact_name = fields.String(attribute="site_contact_name", allow_none=True)
-    contact_phone = fields.String(attribute="site_contact_phone", allow_none=True)
-    latitude = fields.Decimal(attribute="site_latitude", as_string=True, allow_none=True)
-    longitude = fields.Decimal(attribute="site_longitude", as_string=True, allow_none=True)
+    contact_name = fields.String(attribute="site_contact_name")
+    contact_phone = fields.String(attribute="site_contact_phone")
+    latitude = DecimalField(attribute="site_latitude", as_string=True)
+    longitude = DecimalField(attribute="site_longitude", as_string=True)
 
 
 _SITE_OUT = SiteRead()
 
 
-class TicketRead(ma.Schema):
+class TicketRead(ReadSchema):
     id = fields.UUID()
     channel = fields.String()
     kind = fields.String()
     status = fields.String()
     priority = fields.String()
     region = fields.String()
-    customer = fields.Function(lambda t: _CUSTOMER_OUT.dump(t))
-    product = fields.Function(lambda t: _PRODUCT_OUT.dump(t))
+    customer = fields.Function(lambda t: _CUSTOMER_OUT.dump(t), metadata={"schema": CustomerOut})
+    product = fields.Function(lambda t: _PRODUCT_OUT.dump(t), metadata={"schema": ProductOut})
     symptom = fields.String()
     usage_environment = fields.String()
-    site = fields.Function(lambda t: _SITE_OUT.dump(t) if t.site_address else None)
+    site = fields.Function(
+        lambda t: _SITE_OUT.dump(t) if t.site_address else None, metadata={"schema": SiteRead}
+    )
     preferred_time = fields.String()
     reported_at = UTCDateTimeField()
     created_at = UTCDateTimeField()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
 from marshmallow import fields, validate
 
 from services.kpi.domain.months import MONTH_PATTERN
 from services.kpi.domain.spot_checks import MAX_SEED
-from shared.schemas import InputSchema, QuerySchema, Region, UTCDateTimeField
+from shared.schemas import InputSchema, QuerySchema, ReadSchema, Region, UTCDateTimeField
 
 BY = ("region", "technician")
 
@@ -56,7 +55,7 @@ class SpotCheckCreate(InputSchema):
     )
 
 
-class ShareRead(ma.Schema):
+class ShareRead(ReadSchema):
     version = fields.Integer()
     numerator = fields.Integer()
     denominator = fields.Integer()
@@ -66,14 +65,14 @@ class ShareRead(ma.Schema):
     unanswered_past_deadline = fields.Integer()
 
 
-class TimeToRepairRead(ma.Schema):
+class TimeToRepairRead(ReadSchema):
     version = fields.Integer()
     repairs = fields.Integer()
     mean_seconds = fields.Float(allow_none=True)
     mean_hours = fields.Float(allow_none=True)
 
 
-class BacklogRead(ma.Schema):
+class BacklogRead(ReadSchema):
     version = fields.Integer()
     tickets = fields.Integer(metadata={"description": "open tickets, now"})
     work_orders = fields.Integer(metadata={"description": "open work orders, now"})
@@ -84,7 +83,7 @@ class AdherenceRead(ShareRead):
     on_time_ratio = fields.Float(allow_none=True, metadata={"description": "on time / done"})
 
 
-class KpiSetRead(ma.Schema):
+class KpiSetRead(ReadSchema):
     csat = fields.Nested(ShareRead)
     repair_timeliness = fields.Nested(ShareRead)
     first_time_fix = fields.Nested(ShareRead)
@@ -100,7 +99,7 @@ class KpiSetRead(ma.Schema):
     open_backlog = fields.Nested(BacklogRead, allow_none=True)
 
 
-class KpisRead(ma.Schema):
+class KpisRead(ReadSchema):
     month = fields.String()
     region = fields.String(allow_none=True)
     technician = fields.String(allow_none=True)
@@ -110,7 +109,7 @@ class KpisRead(ma.Schema):
     kpis = fields.Nested(KpiSetRead)
 
 
-class ScorecardRowRead(ma.Schema):
+class ScorecardRowRead(ReadSchema):
     rank = fields.Integer()
     region = fields.String()
     technician = fields.String()
@@ -119,7 +118,7 @@ class ScorecardRowRead(ma.Schema):
     judged = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-class ScorecardRead(ma.Schema):
+class ScorecardRead(ReadSchema):
     month = fields.String()
     by = fields.String()
     region = fields.String(allow_none=True)
@@ -127,7 +126,7 @@ class ScorecardRead(ma.Schema):
     rows = fields.List(fields.Nested(ScorecardRowRead))
 
 
-class SpotCheckItemRead(ma.Schema):
+class SpotCheckItemRead(ReadSchema):
     work_order_id = fields.String()
     region = fields.String()
     kind = fields.String()
@@ -139,7 +138,7 @@ class SpotCheckItemRead(ma.Schema):
     accepted_at = UTCDateTimeField(allow_none=True)
 
 
-class SpotCheckRead(ma.Schema):
+class SpotCheckRead(ReadSchema):
     id = fields.String()
     month = fields.String()
     region = fields.String(allow_none=True)

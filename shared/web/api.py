@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import http
 import re
 from collections.abc import Callable
 from typing import Any
@@ -13,12 +14,15 @@ import flask_smorest
 import marshmallow as ma
 from flask import Response, current_app, g, request
 from flask_smorest.pagination import PaginationParameters
+from flask_smorest.utils import prepare_response
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from shared.domain import Page, Window
-from shared.errors import InvalidInput, flatten_errors
+from shared.errors import PROBLEM_JSON, InvalidInput, flatten_errors
+from shared.openapi import install_field_docs
 from shared.web.context import authenticate, principal
+from shared.web.docs import ProblemResponses
 from shared.web.hygiene import ScreenedParser
 from shared.web.idempotency import key_owner, replay_response, store_response
 from shared.web.problems import problem
@@ -44,9 +48,38 @@ class ProblemSchema(ma.Schema):
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest's Api answering every error with problem+json."""
+    """flask-smorest's Api answering every error with problem+json, and documenting it."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, *, extra_plugins: Any = None, **kwargs: Any) -> None:
+        plugins = [*(extra_plugins or ()), ProblemResponses()]
+        super()._init_spec(extra_plugins=plugins, **kwargs)
+        install_field_docs(self.ma_plugin, self._app.extensions["aftercare"].settings.regions)
+
+    def _register_responses(self) -> None:
+        """The components flask-smorest refers to (422, default), as problem+json."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Any other problem", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
+
+    def _register_pagination_header(self) -> None:
+        # The header is a JSON text; documented as the string it is.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "JSON object: total, total_pages, first_page, last_page, "
+                "page, previous_page, next_page",
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}
@@ -166,7 +199,7 @@ class Blueprint(flask_smorest.Blueprint):
                     "in": "header",
                     "name": "Idempotency-Key",
                     "required": False,
-                    "schema": {"type": "string", "maxLength": 128},
+                    "schema": {"type": "string", "pattern": SAFE_ID.pattern},
                     "description": "Retrying with the same key returns the first response once.",
                 }
             ]

@@ -24,6 +24,7 @@ from shared.outbox import outbox_backlog
 from shared.service import Runtime, ServiceDefinition
 from shared.web import hygiene
 from shared.web.api import SAFE_ID, Api
+from shared.web.docs import refuse_undocumented_query
 from shared.web.problems import problem
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ def build_app(
     app.register_blueprint(_ops_blueprint(rt))
     _install_request_hooks(app, definition.name)
     hygiene.install(app)
+    refuse_undocumented_query(app, api.spec)
     _install_error_handlers(app)
     return app
 

@@ -17,6 +17,7 @@ from services.dispatch.domain import (
 )
 from shared.schemas import (
     Boolean,
+    DecimalField,
     InputSchema,
     ListArgs,
     PastDateTime,
@@ -115,8 +116,10 @@ class PartIn(InputSchema):
 class CompletionCreate(InputSchema):
     work_performed = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     parts = fields.List(fields.Nested(PartIn), required=True, validate=validate.Length(max=100))
-    labour_hours = fields.Decimal(
-        required=True, validate=[validate.Range(min=0, max=999), _two_places]
+    labour_hours = DecimalField(
+        required=True,
+        validate=[validate.Range(min=0, max=999), _two_places],
+        metadata={"description": 'decimal hours, e.g. 2.5 or "2.50"'},
     )
     started_at = PastDateTime(required=True)
     finished_at = PastDateTime(required=True)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields
 
-from shared.schemas import (
-    UTCDateTimeField,
-)
+from shared.schemas import DecimalField, ReadSchema, UTCDateTimeField
 
 
-class TechnicianRead(ma.Schema):
+class TechnicianRead(ReadSchema):
     id = fields.UUID()
     name = fields.String()
     kind = fields.String()
@@ -22,16 +19,16 @@ class TechnicianRead(ma.Schema):
     created_at = UTCDateTimeField()
 
 
-class PartRead(ma.Schema):
+class PartRead(ReadSchema):
     part_no = fields.String()
     quantity = fields.Integer()
     genuine = fields.Boolean()
 
 
-class RepairRecordRead(ma.Schema):
+class RepairRecordRead(ReadSchema):
     work_performed = fields.String()
     parts = fields.List(fields.Nested(PartRead))
-    labour_hours = fields.Decimal(as_string=True)
+    labour_hours = DecimalField(as_string=True)
     started_at = UTCDateTimeField()
     finished_at = UTCDateTimeField()
     result = fields.String()
@@ -39,7 +36,7 @@ class RepairRecordRead(ma.Schema):
     completed_at = UTCDateTimeField()
 
 
-class AcceptanceRead(ma.Schema):
+class AcceptanceRead(ReadSchema):
     accepted = fields.Boolean()
     rating = fields.Integer()
     reason = fields.String(attribute="rejection_reason")
@@ -48,7 +45,7 @@ class AcceptanceRead(ma.Schema):
     recorded_by = fields.String(attribute="answer_recorded_by")
 
 
-class VisitRead(ma.Schema):
+class VisitRead(ReadSchema):
     number = fields.Integer()
     status = fields.String()
     technician_id = fields.UUID()
@@ -65,38 +62,40 @@ class VisitRead(ma.Schema):
     missed_at = UTCDateTimeField()
     stop_reason = fields.String(metadata={"description": "why the visit stopped on arrival"})
     repair = fields.Function(
-        lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None
+        lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None,
+        metadata={"schema": RepairRecordRead},
     )
     acceptance = fields.Function(
-        lambda v: AcceptanceRead().dump(v) if v.responded_at is not None else None
+        lambda v: AcceptanceRead().dump(v) if v.responded_at is not None else None,
+        metadata={"schema": AcceptanceRead},
     )
 
 
-class FollowUpRead(ma.Schema):
+class FollowUpRead(ReadSchema):
     satisfaction = fields.Integer()
     remarks = fields.String()
     recorded_at = UTCDateTimeField()
     recorded_by = fields.String()
 
 
-class WarrantyRead(ma.Schema):
+class WarrantyRead(ReadSchema):
     status = fields.String()
     parts_covered = fields.Boolean()
     labour_covered = fields.Boolean()
 
 
-class SiteRead(ma.Schema):
+class SiteRead(ReadSchema):
     address = fields.String(attribute="site_address")
     contact_name = fields.String(attribute="site_contact_name")
     contact_phone = fields.String(attribute="site_contact_phone")
-    latitude = fields.Decimal(attribute="site_latitude", as_string=True)
-    longitude = fields.Decimal(attribute="site_longitude", as_string=True)
+    latitude = DecimalField(attribute="site_latitude", as_string=True)
+    longitude = DecimalField(attribute="site_longitude", as_string=True)
 
 
 _SITE = SiteRead()
 
 
-class WorkOrderRead(ma.Schema):
+class WorkOrderRead(ReadSchema):
     id = fields.UUID()
     kind = fields.String()
     status = fields.String()
@@ -107,7 +106,7 @@ class WorkOrderRead(ma.Schema):
     nature = fields.String()
     severity = fields.String()
     required_skill = fields.String()
-    estimated_hours = fields.Decimal(as_string=True)
+    estimated_hours = DecimalField(as_string=True)
     parts_likely = fields.List(fields.String())
     tasks = fields.List(fields.String())
     due_date = fields.Date()
@@ -118,7 +117,9 @@ class WorkOrderRead(ma.Schema):
     symptom = fields.String()
     usage_environment = fields.String()
     tools = fields.List(fields.String())
-    site = fields.Function(lambda w: _SITE.dump(w) if w.site_address else None)
+    site = fields.Function(
+        lambda w: _SITE.dump(w) if w.site_address else None, metadata={"schema": SiteRead}
+    )
     preferred_time = fields.String()
     warranty = fields.Nested(WarrantyRead)
     repeat_of = fields.UUID()
@@ -135,7 +136,7 @@ class WorkOrderDetailRead(WorkOrderRead):
     follow_ups = fields.List(fields.Nested(FollowUpRead))
 
 
-class FollowUpDueRead(ma.Schema):
+class FollowUpDueRead(ReadSchema):
     work_order_id = fields.UUID(attribute="work_order.id")
     ticket_id = fields.UUID(attribute="work_order.ticket_id")
     region = fields.String(attribute="work_order.region")
@@ -147,7 +148,7 @@ class FollowUpDueRead(ma.Schema):
     due_at = UTCDateTimeField()
 
 
-class RouteStopRead(ma.Schema):
+class RouteStopRead(ReadSchema):
     work_order_id = fields.UUID(attribute="work_order.id")
     kind = fields.String(attribute="work_order.kind")
     visit_number = fields.Integer(attribute="visit.number")
@@ -166,7 +167,7 @@ class RouteStopRead(ma.Schema):
     site_contact_phone = fields.String(attribute="work_order.site_contact_phone")
 
 
-class RouteRead(ma.Schema):
+class RouteRead(ReadSchema):
     technician_id = fields.UUID(attribute="technician.id")
     technician_name = fields.String(attribute="technician.name")
     stops = fields.List(fields.Nested(RouteStopRead))
