@@ -14,7 +14,15 @@ from services.maintenance.domain import (
     PRODUCT_TYPES,
     TASKS,
 )
-from shared.schemas import InputSchema, ListArgs, PastDate, PastDateTime, Region, UTCDateTimeField
+from shared.schemas import (
+    InputSchema,
+    ListArgs,
+    PastDate,
+    PastDateTime,
+    ReadSchema,
+    Region,
+    UTCDateTimeField,
+)
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
 SERIAL = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,99}$", error="not a serial number")
@@ -52,7 +60,7 @@ class AssetUpdate(AssetDetails):
             raise ma.ValidationError("nothing to change")
 
 
-class AssetRead(ma.Schema):
+class AssetRead(ReadSchema):
     serial_no = fields.String()
     product_model = fields.String()
     product_type = fields.String()
@@ -125,7 +133,7 @@ class PlanUpdate(PlanFields):
             raise ma.ValidationError("nothing to change")
 
 
-class PlanRead(ma.Schema):
+class PlanRead(ReadSchema):
     id = fields.UUID()
     serial_no = fields.String(attribute="asset.serial_no")
     region = fields.String()
@@ -188,7 +196,7 @@ class RecordCreate(InputSchema):
     signed_by = fields.String(required=True, validate=NAME)
 
 
-class RecordRead(ma.Schema):
+class RecordRead(ReadSchema):
     id = fields.UUID()
     plan_id = fields.UUID()
     serial_no = fields.String()
@@ -208,7 +216,7 @@ class RecordRead(ma.Schema):
     created_at = UTCDateTimeField()
 
 
-class HistoryRead(ma.Schema):
+class HistoryRead(ReadSchema):
     occurred_at = UTCDateTimeField()
     category = fields.String()
     type = fields.String()
@@ -220,7 +228,7 @@ class HistoryRead(ma.Schema):
     region = fields.String()
 
 
-class ServiceFileRead(ma.Schema):
+class ServiceFileRead(ReadSchema):
     asset = fields.Nested(AssetRead)
     predecessors = fields.List(fields.String())
     entries = fields.List(fields.Nested(HistoryRead))

@@ -23,6 +23,7 @@ from shared.schemas import (
     PastDate,
     PastDateTime,
     QuerySchema,
+    ReadSchema,
     Region,
     UTCDateTimeField,
 )
@@ -151,13 +152,13 @@ class RefundCreate(InputSchema):
     issued_at = PastDateTime(metadata={"description": "default: now"})
 
 
-class EvidenceRead(ma.Schema):
+class EvidenceRead(ReadSchema):
     description = fields.String()
     reference = fields.String()
     checksum = fields.String()
 
 
-class WarrantyRead(ma.Schema):
+class WarrantyRead(ReadSchema):
     status = fields.String()
     parts_covered = fields.Boolean()
     labour_covered = fields.Boolean()
@@ -168,7 +169,7 @@ def _money_out() -> fields.Decimal:
     return fields.Decimal(as_string=True, places=2)
 
 
-class ReturnRead(ma.Schema):
+class ReturnRead(ReadSchema):
     id = fields.UUID()
     kind = fields.String()
     status = fields.String()
@@ -201,7 +202,7 @@ class ReturnRead(ma.Schema):
     refund = fields.Function(lambda r: RefundRead().dump(r) if r.refunded_at is not None else None)
 
 
-class AppraisalRead(ma.Schema):
+class AppraisalRead(ReadSchema):
     quality_defect = fields.Boolean()
     severity = fields.String()
     findings = fields.String()
@@ -215,7 +216,7 @@ class AppraisalRead(ma.Schema):
     appraised_at = UTCDateTimeField()
 
 
-class AgreementRead(ma.Schema):
+class AgreementRead(ReadSchema):
     model = fields.String(attribute="replacement_model")
     specification = fields.String()
     quantity = fields.Integer()
@@ -225,7 +226,7 @@ class AgreementRead(ma.Schema):
     agreed_at = UTCDateTimeField()
 
 
-class ShipmentRead(ma.Schema):
+class ShipmentRead(ReadSchema):
     carrier = fields.String()
     tracking_no = fields.String()
     new_serial_no = fields.String()
@@ -233,14 +234,14 @@ class ShipmentRead(ma.Schema):
     original_due_at = UTCDateTimeField()
 
 
-class ReceiptRead(ma.Schema):
+class ReceiptRead(ReadSchema):
     received_at = UTCDateTimeField()
     condition_ok = fields.Boolean()
     check_notes = fields.String()
     late = fields.Boolean()
 
 
-class RefundRead(ma.Schema):
+class RefundRead(ReadSchema):
     amount = fields.Decimal(as_string=True, places=2, attribute="refund_paid")
     currency = fields.String()
     method = fields.String(attribute="refund_method")

@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from services.billing.domain import SERVICE_KINDS
 from services.billing.schemas.fields import CODE, CURRENCY, Money, places, unique
-from shared.schemas import InputSchema, Region, UTCDateTimeField
+from shared.schemas import InputSchema, ReadSchema, Region, UTCDateTimeField
 
 
 class CalloutFeeIn(InputSchema):
@@ -67,7 +67,7 @@ class FeeScheduleUpdate(InputSchema):
             raise ma.ValidationError(errors)
 
 
-class FeeScheduleRead(ma.Schema):
+class FeeScheduleRead(ReadSchema):
     schedule_version = fields.Integer(attribute="number")
     effective_from = UTCDateTimeField()
     currency = fields.String()

@@ -16,7 +16,7 @@ from services.billing.domain import (
     VERDICTS,
 )
 from services.billing.schemas.fields import CURRENCY, Money
-from shared.schemas import InputSchema, ListArgs, PastDateTime, UTCDateTimeField
+from shared.schemas import InputSchema, ListArgs, PastDateTime, ReadSchema, UTCDateTimeField
 
 
 class IssueCreate(InputSchema):
@@ -65,7 +65,7 @@ class AuditCreate(InputSchema):
             raise ma.ValidationError("only with the credit_note resolution", "credit_amount")
 
 
-class LineRead(ma.Schema):
+class LineRead(ReadSchema):
     line_no = fields.Integer()
     kind = fields.String()
     code = fields.String()
@@ -79,7 +79,7 @@ class LineRead(ma.Schema):
     priced = fields.Boolean()
 
 
-class PaymentRead(ma.Schema):
+class PaymentRead(ReadSchema):
     id = fields.UUID()
     method = fields.String()
     amount = fields.Decimal(as_string=True)
@@ -90,7 +90,7 @@ class PaymentRead(ma.Schema):
     notes = fields.String()
 
 
-class AuditRead(ma.Schema):
+class AuditRead(ReadSchema):
     status = fields.String(attribute="audit_status")
     resolution = fields.String()
     notes = fields.String(attribute="audit_notes")
@@ -98,7 +98,7 @@ class AuditRead(ma.Schema):
     audited_at = UTCDateTimeField()
 
 
-class InvoiceRead(ma.Schema):
+class InvoiceRead(ReadSchema):
     id = fields.UUID()
     number = fields.String()
     status = fields.String()
@@ -146,7 +146,7 @@ class InvoiceDetailRead(InvoiceRead):
     )
 
 
-class DiscrepancyRead(ma.Schema):
+class DiscrepancyRead(ReadSchema):
     code = fields.String()
     kind = fields.String()
     item = fields.String()
@@ -168,7 +168,7 @@ class InvoiceQueryArgs(ListArgs):
     number = fields.String(validate=validate.Length(min=1, max=40))
 
 
-class CreditNoteRead(ma.Schema):
+class CreditNoteRead(ReadSchema):
     id = fields.UUID()
     number = fields.String()
     region = fields.String()

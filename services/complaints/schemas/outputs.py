@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields
 
-from shared.schemas import UTCDateTimeField
+from shared.schemas import ReadSchema, UTCDateTimeField
 
 
-class ComplainantOut(ma.Schema):
+class ComplainantOut(ReadSchema):
     name = fields.String(attribute="complainant_name")
     phone = fields.String(attribute="complainant_phone")
     email = fields.String(attribute="complainant_email")
@@ -16,13 +15,13 @@ class ComplainantOut(ma.Schema):
     key = fields.String(attribute="complainant_key")
 
 
-class OwnerOut(ma.Schema):
+class OwnerOut(ReadSchema):
     department = fields.String(attribute="owner_department")
     person = fields.String(attribute="owner_person")
     escalation_level = fields.Integer()
 
 
-class EvidenceRead(ma.Schema):
+class EvidenceRead(ReadSchema):
     id = fields.UUID()
     number = fields.Integer()
     kind = fields.String()
@@ -35,7 +34,7 @@ class EvidenceRead(ma.Schema):
     added_at = UTCDateTimeField()
 
 
-class MeasureRead(ma.Schema):
+class MeasureRead(ReadSchema):
     id = fields.UUID()
     complaint_id = fields.UUID()
     region = fields.String()
@@ -49,7 +48,7 @@ class MeasureRead(ma.Schema):
     outcome = fields.String()
 
 
-class ResolutionRead(ma.Schema):
+class ResolutionRead(ReadSchema):
     round = fields.Integer()
     measures_taken = fields.String()
     reasons = fields.String()
@@ -63,13 +62,13 @@ class ResolutionRead(ma.Schema):
     feedback_at = UTCDateTimeField()
 
 
-class PauseRead(ma.Schema):
+class PauseRead(ReadSchema):
     reason = fields.String()
     started_at = UTCDateTimeField()
     ended_at = UTCDateTimeField()
 
 
-class TimelineEntryRead(ma.Schema):
+class TimelineEntryRead(ReadSchema):
     at = UTCDateTimeField()
     kind = fields.String()
     actor = fields.String()
@@ -79,7 +78,7 @@ class TimelineEntryRead(ma.Schema):
 _COMPLAINANT, _OWNER = ComplainantOut(), OwnerOut()
 
 
-class ComplaintSummaryRead(ma.Schema):
+class ComplaintSummaryRead(ReadSchema):
     id = fields.UUID()
     region = fields.String()
     status = fields.String()
@@ -117,7 +116,7 @@ class ComplaintRead(ComplaintSummaryRead):
     timeline = fields.List(fields.Nested(TimelineEntryRead))
 
 
-class GroupRead(ma.Schema):
+class GroupRead(ReadSchema):
     key = fields.String()
     count = fields.Integer()
     judged = fields.Integer(metadata={"description": "resolved, or open past the deadline"})
@@ -125,12 +124,12 @@ class GroupRead(ma.Schema):
     on_time_share = fields.Float(allow_none=True)
 
 
-class CountRead(ma.Schema):
+class CountRead(ReadSchema):
     key = fields.String()
     count = fields.Integer()
 
 
-class AnalysisRead(ma.Schema):
+class AnalysisRead(ReadSchema):
     from_ = UTCDateTimeField(data_key="from")
     to = UTCDateTimeField()
     region = fields.String(allow_none=True)
@@ -142,7 +141,7 @@ class AnalysisRead(ma.Schema):
     by = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(GroupRead)))
 
 
-class ReportRead(ma.Schema):
+class ReportRead(ReadSchema):
     from_ = UTCDateTimeField(data_key="from")
     to = UTCDateTimeField()
     region = fields.String(allow_none=True)
@@ -153,18 +152,18 @@ class ReportRead(ma.Schema):
     by_root_cause = fields.List(fields.Nested(CountRead))
 
 
-class OwnerRead(ma.Schema):
+class OwnerRead(ReadSchema):
     department = fields.String()
     person = fields.String()
 
 
-class RuleRead(ma.Schema):
+class RuleRead(ReadSchema):
     category = fields.String()
     region = fields.String()
     owners = fields.List(fields.Nested(OwnerRead), metadata={"description": "escalation chain"})
 
 
-class RoutingRead(ma.Schema):
+class RoutingRead(ReadSchema):
     categories = fields.List(fields.String())
     deadline_hours = fields.Dict(keys=fields.String(), values=fields.Float())
     rules = fields.List(fields.Nested(RuleRead))
