@@ -24,7 +24,8 @@ the ids the service's responses named (harness.py), so steps on existing resourc
 
 Bounded and deterministic: MAX_EXAMPLES per operation and generation mode (NO_TOKEN_EXAMPLES
 with no token), Hypothesis derandomised with no example database, so CI runs the same
-requests every time (about a minute and a half on two cores for intake, dispatch and kpi).
+requests every time (under two minutes on two cores for all seven services; 15 examples
+found nothing 8 did not, in 3.6 minutes).
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ from shared.service import load_definition
 from tests.fuzz.harness import FuzzedService, build_fuzzed
 from tests.helpers import SERVICE_NAMES, token
 
-MAX_EXAMPLES = 15
+MAX_EXAMPLES = 8
 # With no token every request is a 401 whatever its data: a few show it.
-NO_TOKEN_EXAMPLES = 5
+NO_TOKEN_EXAMPLES = 3
 ROLES = (None, "agent", "technician", "engineer", "finance", "manager", "admin")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SETTINGS = hypothesis.settings(
