@@ -33,6 +33,7 @@ from deploy.grafana.boards.queries import interpolate, label_values, panel_queri
 from deploy.grafana.boards.render import rendered
 from services.complaints.events import PUBLISHES as COMPLAINTS
 from services.dispatch.events import PUBLISHES as DISPATCH
+from services.maintenance.events import PUBLISHES as MAINTENANCE
 from shared.events import Event, EventCatalog
 from shared.messaging.topology import EXCHANGE
 from tests.e2e.conftest import Network
@@ -341,6 +342,23 @@ class Scenario:
         self.tally("feedback", (region, True))
 
 
+def _maintenance(s: Scenario, region: str, *, done: bool) -> None:
+    """A plan's visit due today (in the region's zone, so this month), and maybe its record."""
+    plan, due = str(uuid.uuid4()), s.t.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+    s.emit(MAINTENANCE, "maintenance.visit_due", region, plan, plan_id=plan, due_date=due)
+    if done:
+        s.emit(
+            MAINTENANCE,
+            "maintenance.completed",
+            region,
+            plan,
+            plan_id=plan,
+            due_date=due,
+            visited_on=due,
+            completed_at=s.at(-5),
+        )
+
+
 def build_scenario(now: dt.datetime) -> Scenario:
     """east does badly on every KPI (and alerts say so); north does well."""
     s = Scenario(now)
@@ -361,6 +379,10 @@ def build_scenario(now: dt.datetime) -> Scenario:
     s.followup("north", north_2, satisfaction=2)
     s.complaint("north", in_time=True, reopened=False, rating=4)
     s.complaint("north", in_time=True, reopened=False, rating=5)
+    # Plan adherence this month: east 1 of 2 due visits done, north 1 of 1.
+    _maintenance(s, "east", done=True)
+    _maintenance(s, "east", done=False)
+    _maintenance(s, "north", done=True)
     return s
 
 
@@ -642,6 +664,14 @@ def test_this_months_kpi_per_region_reads_back_through_prometheus(stack: Stack, 
     got = stack.prometheus.values(f'{MONTH_GAUGES[kpi]}{{region=~"east|north"}}', "region")
     expected = {(region,): stack.scenario.expected.ratio(kpi, region) for region in REGIONS}
     assert got == pytest.approx(expected, rel=1e-9)
+
+
+def test_maintenance_adherence_reads_back_through_prometheus(stack: Stack) -> None:
+    """Plan adherence this month: east did 1 of its 2 due visits, north 1 of 1."""
+    got = stack.prometheus.values(
+        'aftercare_kpi_maintenance_adherence_ratio{region=~"east|north"}', "region"
+    )
+    assert got == pytest.approx({("east",): 0.5, ("north",): 1.0})
 
 
 RECORDED = {

@@ -37,6 +37,7 @@ SPEC_KPI_METRICS = {
     "aftercare_kpi_mean_satisfaction",
     "aftercare_kpi_complaint_timeliness_ratio",
     "aftercare_kpi_complaint_satisfaction_ratio",
+    "aftercare_kpi_maintenance_adherence_ratio",  # plan adherence (SPEC: "Plus maintenance ...")
     "aftercare_backlog_open",
     "aftercare_event_lag_seconds_bucket",
 }

@@ -97,6 +97,13 @@ KPIS = (
         "counters for it).",
         "aftercare_kpi_complaint_satisfaction_ratio",
     ),
+    Kpi(
+        "maintenance_adherence",
+        "Maintenance plan adherence",
+        "Maintenance visits done / visits due, in the month of the due date (month to date "
+        "only: kpi exports no counters for it).",
+        "aftercare_kpi_maintenance_adherence_ratio",
+    ),
 )
 WINDOWED = tuple(kpi for kpi in KPIS if kpi.window)
 
