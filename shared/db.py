@@ -264,12 +264,21 @@ def _upsert(
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
 
 
+def count(session: Session, query: Select[Any]) -> int:
+    """How many rows a query finds."""
+    return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
 def page(
-    session: Session, query: Select[Any], *, order: Iterable[Any], window: Window
+    session: Session,
+    query: Select[Any],
+    *,
+    order: Iterable[Any],
+    window: Window,
+    scalars: bool = True,
 ) -> Page[Any]:
-    """One window of a query's rows, in ``order``, with the count of all of them."""
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(
-        query.order_by(*order).offset(window.offset).limit(window.limit)
-    ).scalars()
-    return Page(list(rows), int(total))
+    """One window of a query's rows, in ``order``, with the count of all of them (whole rows
+    rather than their first column with ``scalars=False``)."""
+    result = session.execute(query.order_by(*order).offset(window.offset).limit(window.limit))
+    rows = result.scalars() if scalars else result
+    return Page(list(rows), count(session, query))

@@ -205,6 +205,8 @@ class SqlRepository(Generic[A]):
     """Loads and adds one kind of aggregate through a unit of work's session."""
 
     model: ClassVar[type[Any]]
+    # Loader options applied whenever an aggregate is got (e.g. its collections, eagerly).
+    load_with: ClassVar[tuple[Any, ...]] = ()
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self.uow = uow
@@ -216,6 +218,7 @@ class SqlRepository(Generic[A]):
         found = self.session.get(
             self.model,
             id_,
+            options=list(self.load_with),
             with_for_update={"key_share": True} if for_update else None,
             populate_existing=for_update,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -9,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -298,3 +299,44 @@ def ticket_in(**changes: Any) -> dict[str, Any]:
 
     loaded: dict[str, Any] = TicketCreate().load(ticket_body(**changes))
     return loaded
+
+
+@contextlib.contextmanager
+def rabbit_worker(
+    definition: ServiceDefinition, database_url: str, amqp_url: str
+) -> Iterator[tuple[Runtime, Any]]:
+    """A service's worker (relay and consumer) on RabbitMQ, its queues fresh, connected."""
+    from shared.messaging.topology import dead_letter_queue, queue_name
+    from shared.worker import start_rabbit_worker
+
+    connection, channel = amqp_channel(amqp_url)
+    for name in (queue_name(definition.name), dead_letter_queue(definition.name)):
+        channel.queue_delete(queue=name)
+    connection.close()
+    rt = migrated_runtime(definition, settings_for(definition, database_url, amqp_url))
+    running = start_rabbit_worker(rt)
+    wait_until(
+        lambda: running.consumer.connected.is_set() and running.relay.connected.is_set(),
+        what=f"{definition.name} worker connected",
+    )
+    try:
+        yield rt, running
+    finally:
+        running.stop.set()
+        running.join()
+        rt.db.dispose()
+    assert not running.failed, running.failed
+
+
+def publish_raw(amqp_url: str, routing_key: str, body: str) -> None:
+    """One persistent message on the exchange, confirmed, as another service's relay sends it."""
+    from shared.messaging.topology import EXCHANGE
+
+    connection, channel = amqp_channel(amqp_url)
+    try:
+        channel.confirm_delivery()
+        channel.basic_publish(
+            EXCHANGE, routing_key, body.encode(), pika.BasicProperties(delivery_mode=2)
+        )
+    finally:
+        connection.close()

@@ -9,14 +9,14 @@ import io
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload, undefer
 
 from services.complaints.domain import IN_HANDS, NOT_CLOSED
 from services.complaints.domain.analysis import Filed, analyse, count_by_root_cause
 from services.complaints.models import Complaint, Evidence, Measure
 from shared.auth import Principal
-from shared.db import page
+from shared.db import count, page
 from shared.domain import Page, Window, require_visible
 from shared.errors import NotFound
 
@@ -210,15 +210,11 @@ def improvement_report(
     return {
         **_period(period, viewer),
         "completed": completed,
-        "decided": _count(session, decided),
-        "open": _count(session, still_open),
-        "overdue": _count(session, still_open.where(Measure.due_on < today)),
+        "decided": count(session, decided),
+        "open": count(session, still_open),
+        "overdue": count(session, still_open.where(Measure.due_on < today)),
         "by_root_cause": count_by_root_cause(cause_of.get(m.complaint_id) for m in completed),
     }
-
-
-def _count(session: Session, query: Select[Any]) -> int:
-    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 # -- for the metrics, read at scrape time --------------------------------------------------

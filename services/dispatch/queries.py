@@ -133,18 +133,14 @@ def list_follow_ups_due(
     )
     if region:
         query = query.where(WorkOrder.region == region)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(
-        query.options(lazyload(WorkOrder.visits), lazyload(WorkOrder.follow_ups))
-        .order_by(WorkOrder.accepted_at, WorkOrder.id)
-        .offset(window.offset)
-        .limit(window.limit)
-    )
+    query = query.options(lazyload(WorkOrder.visits), lazyload(WorkOrder.follow_ups))
+    order = (WorkOrder.accepted_at, WorkOrder.id)
+    rows = page(session, query, order=order, window=window, scalars=False)
     items = [
         {"work_order": wo, "call": n + 1, "due_at": wo.accepted_at + dt.timedelta(days=days[n])}
-        for wo, n in rows
+        for wo, n in rows.items
     ]
-    return Page(items, int(total))
+    return Page(items, rows.total)
 
 
 def list_route(

@@ -63,17 +63,9 @@ class IntakeUnitOfWork(UnitOfWork):
 class SqlTickets(SqlRepository[Ticket], Tickets):
     model = Ticket
 
-    def get(self, id_: object, *, for_update: bool = False) -> Ticket | None:
-        # Rounds and timeline come with the ticket: every step reads them, and the response
-        # shows them without a query after the commit.
-        found = self.session.get(
-            Ticket,
-            id_,
-            options=[selectinload(Ticket.assessments), selectinload(Ticket.timeline)],
-            with_for_update={"key_share": True} if for_update else None,
-            populate_existing=for_update,
-        )
-        return self.uow.track(found) if found is not None else None
+    # Rounds and timeline come with the ticket: every step reads them, and the response shows
+    # them without a query after the commit.
+    load_with = (selectinload(Ticket.assessments), selectinload(Ticket.timeline))
 
     def by_source_event(self, event_id: str) -> Ticket | None:
         return self.first(select(Ticket).where(Ticket.source_event_id == event_id))

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import pika
 import pytest
 from sqlalchemy import select
 
@@ -17,11 +16,9 @@ from services.billing import SERVICE as BILLING
 from services.billing.models import Invoice
 from services.billing.use_cases import publish_fee_schedule
 from shared.auth import Principal
-from shared.messaging.topology import EXCHANGE, dead_letter_queue, queue_name
-from shared.migrations import upgrade
+from shared.messaging.topology import EXCHANGE
 from shared.service import Runtime
-from shared.worker import Worker, start_rabbit_worker
-from tests.helpers import amqp_channel, settings_for, wait_until
+from tests.helpers import amqp_channel, publish_raw, rabbit_worker, wait_until
 from tests.integration.billing_support import repair_completed
 from tests.unit.billing.support import schedule_in
 
@@ -30,33 +27,8 @@ FINANCE = Principal(sub="fin-1", roles=frozenset({"finance"}))
 
 @pytest.fixture
 def worker(database_url: str, amqp_url: str) -> Iterator[Runtime]:
-    connection, channel = amqp_channel(amqp_url)
-    for name in (queue_name("billing"), dead_letter_queue("billing")):
-        channel.queue_delete(queue=name)
-    connection.close()
-    upgrade(BILLING, database_url)
-    rt = Runtime(BILLING, settings_for(BILLING, database_url, amqp_url))
-    running: Worker = start_rabbit_worker(rt)
-    wait_until(
-        lambda: running.consumer.connected.is_set() and running.relay.connected.is_set(),
-        what="billing worker connected",
-    )
-    yield rt
-    running.stop.set()
-    running.join()
-    assert not running.failed, running.failed
-    rt.db.dispose()
-
-
-def _publish(amqp_url: str, routing_key: str, body: str) -> None:
-    connection, channel = amqp_channel(amqp_url)
-    try:
-        channel.confirm_delivery()
-        channel.basic_publish(
-            EXCHANGE, routing_key, body.encode(), pika.BasicProperties(delivery_mode=2)
-        )
-    finally:
-        connection.close()
+    with rabbit_worker(BILLING, database_url, amqp_url) as (rt, _):
+        yield rt
 
 
 def test_a_repair_published_twice_is_billed_once_and_the_schedule_is_relayed(
@@ -70,10 +42,10 @@ def test_a_repair_published_twice_is_billed_once_and_the_schedule_is_relayed(
         publish_fee_schedule(uow, schedule_in=schedule_in(), by=FINANCE)  # type: ignore[arg-type]
 
     event = repair_completed("south")
-    _publish(amqp_url, event.routing_key, event.to_json())
-    _publish(amqp_url, event.routing_key, event.to_json())  # the same event, twice
+    publish_raw(amqp_url, event.routing_key, event.to_json())
+    publish_raw(amqp_url, event.routing_key, event.to_json())  # the same event, twice
     later = repair_completed("south")  # consumed after the duplicate: a marker
-    _publish(amqp_url, later.routing_key, later.to_json())
+    publish_raw(amqp_url, later.routing_key, later.to_json())
 
     def billed() -> list[Any]:
         with rt.db.session() as session:

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import pika
 import pytest
 from sqlalchemy import func, select
 
@@ -18,11 +17,10 @@ from services.dispatch.models import WorkOrder
 from services.dispatch.use_cases import register_technician, schedule_visit
 from services.intake.events import PUBLISHES as INTAKE_EVENTS
 from shared.auth import Principal
-from shared.messaging.topology import EXCHANGE, dead_letter_queue, queue_name
-from shared.migrations import upgrade
+from shared.messaging.topology import EXCHANGE
 from shared.service import Runtime
-from shared.worker import Worker, start_rabbit_worker
-from tests.helpers import amqp_channel, settings_for, utc, wait_until
+from shared.worker import Worker
+from tests.helpers import amqp_channel, publish_raw, rabbit_worker, utc, wait_until
 from tests.integration.dispatch_support import event_of
 
 ADMIN = Principal(sub="ops", roles=frozenset({"admin"}))
@@ -30,33 +28,8 @@ ADMIN = Principal(sub="ops", roles=frozenset({"admin"}))
 
 @pytest.fixture
 def worker(database_url: str, amqp_url: str) -> Iterator[tuple[Runtime, Worker]]:
-    connection, channel = amqp_channel(amqp_url)
-    for name in (queue_name("dispatch"), dead_letter_queue("dispatch")):
-        channel.queue_delete(queue=name)
-    connection.close()
-    upgrade(DISPATCH, database_url)
-    rt = Runtime(DISPATCH, settings_for(DISPATCH, database_url, amqp_url))
-    running = start_rabbit_worker(rt)
-    wait_until(
-        lambda: running.consumer.connected.is_set() and running.relay.connected.is_set(),
-        what="dispatch worker connected",
-    )
-    yield rt, running
-    running.stop.set()
-    running.join()
-    assert not running.failed, running.failed
-    rt.db.dispose()
-
-
-def _publish(amqp_url: str, routing_key: str, body: str) -> None:
-    connection, channel = amqp_channel(amqp_url)
-    try:
-        channel.confirm_delivery()
-        channel.basic_publish(
-            EXCHANGE, routing_key, body.encode(), pika.BasicProperties(delivery_mode=2)
-        )
-    finally:
-        connection.close()
+    with rabbit_worker(DISPATCH, database_url, amqp_url) as running:
+        yield running
 
 
 def test_solution_accepted_on_the_broker_opens_a_work_order_and_scheduling_is_relayed(
@@ -71,8 +44,8 @@ def test_solution_accepted_on_the_broker_opens_a_work_order_and_scheduling_is_re
         INTAKE_EVENTS, "ticket.solution_accepted", "southwest", now, ticket_id=uuid.uuid4()
     )
 
-    _publish(amqp_url, event.routing_key, event.to_json())
-    _publish(amqp_url, event.routing_key, event.to_json())  # published twice
+    publish_raw(amqp_url, event.routing_key, event.to_json())
+    publish_raw(amqp_url, event.routing_key, event.to_json())  # published twice
 
     def opened() -> list[Any]:
         with rt.db.session() as session:

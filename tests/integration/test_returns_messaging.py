@@ -9,50 +9,23 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import pika
 import pytest
 from sqlalchemy import select
 
 from services.dispatch.events import PUBLISHES as DISPATCH_EVENTS
 from services.returns import SERVICE as RETURNS
 from services.returns.models import ReturnRequest
-from shared.messaging.topology import EXCHANGE, dead_letter_queue, queue_name
-from shared.migrations import upgrade
+from shared.messaging.topology import EXCHANGE
 from shared.service import Runtime
-from shared.worker import Worker, start_rabbit_worker
-from tests.helpers import amqp_channel, settings_for, wait_until
+from shared.worker import Worker
+from tests.helpers import amqp_channel, publish_raw, rabbit_worker, wait_until
 from tests.integration.returns_support import event_of
 
 
 @pytest.fixture
 def worker(database_url: str, amqp_url: str) -> Iterator[tuple[Runtime, Worker]]:
-    connection, channel = amqp_channel(amqp_url)
-    for name in (queue_name("returns"), dead_letter_queue("returns")):
-        channel.queue_delete(queue=name)
-    connection.close()
-    upgrade(RETURNS, database_url)
-    rt = Runtime(RETURNS, settings_for(RETURNS, database_url, amqp_url))
-    running = start_rabbit_worker(rt)
-    wait_until(
-        lambda: running.consumer.connected.is_set() and running.relay.connected.is_set(),
-        what="returns worker connected",
-    )
-    yield rt, running
-    running.stop.set()
-    running.join()
-    assert not running.failed, running.failed
-    rt.db.dispose()
-
-
-def _publish(amqp_url: str, routing_key: str, body: str) -> None:
-    connection, channel = amqp_channel(amqp_url)
-    try:
-        channel.confirm_delivery()
-        channel.basic_publish(
-            EXCHANGE, routing_key, body.encode(), pika.BasicProperties(delivery_mode=2)
-        )
-    finally:
-        connection.close()
+    with rabbit_worker(RETURNS, database_url, amqp_url) as running:
+        yield running
 
 
 def test_an_escalation_on_the_broker_opens_one_request_and_its_event_is_relayed(
@@ -76,9 +49,9 @@ def test_an_escalation_on_the_broker_opens_one_request_and_its_event_is_relayed(
         DISPATCH_EVENTS, "repair.escalated", "northwest", rt.clock.now(), ticket_id=None
     )
 
-    _publish(amqp_url, event.routing_key, event.to_json())
-    _publish(amqp_url, event.routing_key, event.to_json())  # published twice
-    _publish(amqp_url, marker.routing_key, marker.to_json())  # consumed after the duplicate
+    publish_raw(amqp_url, event.routing_key, event.to_json())
+    publish_raw(amqp_url, event.routing_key, event.to_json())  # published twice
+    publish_raw(amqp_url, marker.routing_key, marker.to_json())  # consumed after the duplicate
 
     def opened() -> list[Any]:
         with rt.db.session() as session:
