@@ -21,7 +21,7 @@ from services.kpi import queries
 from services.kpi.domain import definitions as d
 from services.kpi.domain.months import Months
 from services.kpi.domain.report import Sums, fractions
-from services.kpi.repositories.sql import SqlMeasures
+from services.kpi.repositories.measures import SqlMeasures
 from shared.metrics import LAG_BUCKETS, CallbackCollector
 from shared.service import Runtime
 

@@ -269,6 +269,15 @@ def index(facts: Facts, month_of: MonthOf) -> None:
         facts.overdue_month = month_of(deadline, facts.region) if deadline else None
 
 
+def open_past_deadline_in(facts: Facts) -> str | None:
+    """The month an open complaint or unanswered ticket counts in once past its deadline."""
+    if isinstance(facts, ComplaintFacts):
+        return facts.overdue_month
+    if isinstance(facts, TicketFacts):
+        return facts.awaiting_month
+    return None
+
+
 def dump_contributions(items: Contributions) -> str:
     return json.dumps(sorted([*key, *amount] for key, amount in items.items()))
 

@@ -189,3 +189,14 @@ def ranked(
     """Best composite first; ties (and scopes without a composite, last) in key order."""
     ordered = sorted(entries, key=lambda e: (e[1] is None, -(e[1] or 0), e[0]))
     return [(rank, key, score) for rank, (key, score) in enumerate(ordered, start=1)]
+
+
+def figures(sums: Sums) -> dict[str, tuple[int, int]]:
+    """What a scope of a frozen month is compared on: each ratio KPI's (numerator,
+    denominator) and each mean's (total, count)."""
+    result = dict(fractions(sums))
+    ratings, _, score = sums.get(d.CSAT)
+    result["mean_satisfaction"] = (score, ratings)
+    repairs, _, seconds = sums.get(d.REPAIR_TIME)
+    result["mean_time_to_repair"] = (seconds, repairs)
+    return result

@@ -13,7 +13,8 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from services.kpi.domain.definitions import Amount
-from services.kpi.models import SpotCheck
+from services.kpi.models import ClosedMonth, Correction, SpotCheck
+from shared.domain import Page, Window
 from shared.events import BatchScope
 from shared.unit_of_work import UnitOfWork
 
@@ -105,10 +106,47 @@ class FactTables(ABC):
         """Note the definition versions the facts are now built with."""
 
 
+class Closing(ABC):
+    """Closed months: the claim on each, the aggregates it froze, the corrections since."""
+
+    @abstractmethod
+    def earliest_month(self) -> str | None:
+        """The earliest month with live figures (None when there are none)."""
+
+    @abstractmethod
+    def closed(self, months: Collection[str]) -> dict[str, ClosedMonth]:
+        """Those of ``months`` that are closed."""
+
+    @abstractmethod
+    def claim(self, record: ClosedMonth) -> bool:
+        """Close a month unless it is closed already (a conditional insert, serialised with
+        the live batches); True when this caller closed it."""
+
+    @abstractmethod
+    def freeze(self, month: str, *, now: dt.datetime) -> None:
+        """Copy the month's live aggregates, and its open items past a deadline, as frozen."""
+
+    @abstractmethod
+    def frozen(self) -> Measures:
+        """The frozen aggregates, read as the live ones are (no backlog: that is now)."""
+
+    @abstractmethod
+    def corrections(
+        self, *, month: str, region: str | None, window: Window | None = None
+    ) -> Page[Correction]:
+        """A closed month's corrections, oldest first."""
+
+    @abstractmethod
+    def reconcile(self, *, now: dt.datetime) -> int:
+        """Record, as corrections with no event, every live figure of a closed month that
+        differs from the last one recorded (after a rebuild); how many."""
+
+
 class KpiUnitOfWork(UnitOfWork):
     """What kpi's use cases are given."""
 
     measures: Measures
+    closing: Closing
     spot_checks: SpotChecks
     archive: Archive
     facts: FactTables

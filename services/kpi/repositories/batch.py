@@ -16,8 +16,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, select
 
 from services.kpi.domain import definitions
 from services.kpi.domain.adherence import MaintenanceFacts
@@ -44,14 +43,13 @@ from services.kpi.models import (
     Visit,
     WorkOrder,
 )
+from services.kpi.repositories.closing import Scope, Touched, record_corrections
+from services.kpi.repositories.lock import take_apply_lock
 from services.kpi.repositories.store import LOAD_CHUNK, Store
 from shared.db import increment, insert_ignoring_conflicts, replace
 from shared.events import Event
 from shared.metrics import LAG_BUCKETS
 from shared.unit_of_work import SqlUnitOfWork
-
-# pg_advisory_xact_lock key of kpi's apply path ("kpi" in ASCII).
-APPLY_LOCK = 0x6B7069
 
 
 def lag_bucket(seconds: float) -> str:
@@ -60,12 +58,6 @@ def lag_bucket(seconds: float) -> str:
         if seconds <= bound:
             return repr(float(bound))
     return "+Inf"
-
-
-def take_apply_lock(session: Session) -> None:
-    """Serialise kpi batches (and the rebuild) across processes on PostgreSQL."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPLY_LOCK})
 
 
 class KpiBatch:
@@ -91,13 +83,30 @@ class KpiBatch:
         # Tickets whose work orders a work-order event links (their report time is needed).
         self.linked_tickets: set[str] = set()
         self.events: list[tuple[Event, dt.datetime]] = []
+        # Scopes of closed months this batch changes, and the event that changed each.
+        self.touched = Touched()
         take_apply_lock(self.session)
+
+    @property
+    def stores(self) -> Sequence[Store[Any]]:
+        """Every kind of fact, in the order a flush writes them."""
+        return (
+            self.visits,
+            self.work_orders,
+            self.tickets,
+            self.complaints,
+            self.ratings,
+            self.maintenance,
+        )
 
     # -- staging (handlers) --------------------------------------------------------------------
     def record_event(self, event: Event) -> None:
         """Archive and count an event (on a rebuild: count it, with its archived apply time)."""
         if self.replayed is None:
             self.events.append((event, self.uow.clock.now()))
+            # Its handlers ran just before: the merges they staged are this event's.
+            for store in self.stores:
+                store.attribute((str(event.id), event.type))
         else:
             self.events.append((event, self.replayed[str(event.id)]))
 
@@ -110,14 +119,7 @@ class KpiBatch:
     def flush(self) -> None:
         """Write everything staged: archive, entities, aggregate differences, event counts."""
         counted = self._archive()
-        stores: Sequence[Store[Any]] = (
-            self.visits,
-            self.work_orders,
-            self.tickets,
-            self.complaints,
-            self.ratings,
-            self.maintenance,
-        )
+        stores = self.stores
         self.tickets.load(self.session, self.tickets.staged_keys() | self.linked_tickets)
         for store in stores:
             if store is not self.tickets:
@@ -128,10 +130,15 @@ class KpiBatch:
         for store in stores:
             changed = store.changed()
             for facts in changed:
+                before = self._scopes(facts) if self.replayed is None else None
                 self._judge(facts, deltas)
+                if before is not None:
+                    self._touch(store, facts, before | self._scopes(facts))
             self._write_entities(store, changed)
         self._write_deltas(deltas)
         self._count(counted)
+        if self.touched.causes:
+            record_corrections(self.session, self.touched.causes, now=self.uow.clock.now())
 
     def _archive(self) -> list[tuple[Event, dt.datetime]]:
         """Insert the events into the archive; those that were new (all, on replay)."""
@@ -174,6 +181,27 @@ class KpiBatch:
         for order in self.work_orders.entities.values():
             if order.ticket_id in reported:
                 order.add_ticket_created(reported[order.ticket_id])
+
+    @staticmethod
+    def _scopes(facts: Facts) -> set[Scope]:
+        """The scopes an entity counts in: its contributions' and, open past a deadline,
+        its deadline's month."""
+        applied = definitions.load_contributions(facts.applied)
+        scopes = {(key[1], key[2], key[3]) for key in applied if key[0] == "m"}
+        month = definitions.open_past_deadline_in(facts)
+        if month is not None:
+            scopes.add((month, facts.region, definitions.NO_TECHNICIAN))
+        return scopes
+
+    def _touch(self, store: Store[Any], facts: Facts, scopes: set[Scope]) -> None:
+        """Note the scopes a changed entity moved from and to, with the event behind it."""
+        cause = store.causes.get(store.key_of(facts))
+        if cause is None and isinstance(facts, WorkOrderFacts):  # changed through its ticket
+            cause = self.tickets.causes.get(facts.ticket_id)
+        if cause is None and self.events:
+            cause = (str(self.events[-1][0].id), self.events[-1][0].type)
+        for month, region, technician in scopes:
+            self.touched.add(month, region, technician, cause)
 
     def _judge(self, facts: Facts, deltas: dict[definitions.Key, list[int]]) -> None:
         definitions.index(facts, self.months)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.kpi.domain.adherence import MaintenanceFacts
 from services.kpi.domain.facts import (
@@ -21,8 +21,11 @@ from services.kpi.models import (
     SPOT_CHECK_COLUMNS,
     ArchivedEvent,
     Backlog,
+    ClosedMonth,
     Complaint,
+    Correction,
     DefinitionVersion,
+    FrozenMeasure,
     MonthlyAggregate,
     SpotCheck,
     Ticket,
@@ -44,6 +47,9 @@ from shared.config import Settings
 from shared.events import Event, EventCatalog
 from shared.unit_of_work import FakeUnitOfWork
 
+if TYPE_CHECKING:
+    from services.kpi.repositories.fake_closing import FakeClosing
+
 
 @dataclass
 class KpiTables:
@@ -57,11 +63,18 @@ class KpiTables:
     work_orders: list[WorkOrder] = field(default_factory=list)
     spot_checks: dict[str, SpotCheck] = field(default_factory=dict)
     archive: list[ArchivedEvent] = field(default_factory=list)
+    closed_months: list[ClosedMonth] = field(default_factory=list)
+    frozen: list[FrozenMeasure] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
 
 
 class FakeMeasures(Measures):
     def __init__(self, tables: KpiTables) -> None:
         self.tables = tables
+
+    def rows(self) -> list[Any]:
+        """The aggregate rows summed (live here, frozen in ``FakeFrozenMeasures``)."""
+        return list(self.tables.monthly)
 
     def sum_measures(
         self,
@@ -72,7 +85,7 @@ class FakeMeasures(Measures):
         technician: str | None = None,
     ) -> MeasureSums:
         result: MeasureSums = {}
-        for row in self.tables.monthly:
+        for row in self.rows():
             if row.month not in months or region not in (None, row.region):
                 continue
             if technician not in (None, row.technician):
@@ -234,6 +247,7 @@ class FakeKpiUnitOfWork(FakeUnitOfWork, KpiUnitOfWork):
     """kpi's unit of work in memory; ``tables`` holds what it reads and writes."""
 
     measures: FakeMeasures
+    closing: FakeClosing
     spot_checks: FakeSpotChecks
     archive: FakeArchive
     facts: FakeFactTables
@@ -252,6 +266,9 @@ class FakeKpiUnitOfWork(FakeUnitOfWork, KpiUnitOfWork):
 
     def _open_repositories(self) -> None:
         self.measures = FakeMeasures(self.tables)
+        from services.kpi.repositories.fake_closing import FakeClosing
+
+        self.closing = FakeClosing(self.tables)
         self.spot_checks = FakeSpotChecks(self.tables)
         self.archive = FakeArchive(self.tables)
         self.facts = FakeFactTables(self.tables)

@@ -24,10 +24,17 @@ class Store(Generic[F]):
         self.staged: list[tuple[Any, str, Callable[..., None], tuple[Any, ...]]] = []
         self.entities: dict[Any, F] = {}
         self.snapshots: dict[Any, tuple[Any, ...] | None] = {}
+        # The event each staged merge came from, and the last one to merge into each entity.
+        self.origins: list[Any] = []
+        self.causes: dict[Any, Any] = {}
 
     def stage(self, key: Hashable, region: str, merge: Callable[..., None], *args: Any) -> None:
         """Merge ``args`` into the entity ``key`` (made in ``region`` if new) at the flush."""
         self.staged.append((key, region, merge, args))
+
+    def attribute(self, origin: Any) -> None:
+        """The merges staged since the last call came from ``origin`` (an event)."""
+        self.origins.extend([origin] * (len(self.staged) - len(self.origins)))
 
     def staged_keys(self) -> set[Any]:
         """The keys of the entities merges are staged on."""
@@ -76,9 +83,12 @@ class Store(Generic[F]):
 
     def merge_staged(self) -> None:
         """Apply the staged merges, in the order they were staged."""
-        for key, region, merge, args in self.staged:
+        for index, (key, region, merge, args) in enumerate(self.staged):
             merge(self.get(key, region), *args)
+            if index < len(self.origins):
+                self.causes[key] = self.origins[index]
         self.staged.clear()
+        self.origins.clear()
 
     def changed(self) -> list[F]:
         """The entities the merges changed (or made)."""
