@@ -10,6 +10,7 @@ from prometheus_client.registry import Collector
 
 from services.kpi.events import PUBLISHES
 from services.kpi.handlers import SUBSCRIPTIONS
+from services.kpi.jobs import CLOSE_MONTHS
 from services.kpi.models import Base
 from services.kpi.repositories import SqlKpiUnitOfWork
 from shared.service import Command, Runtime, ServiceDefinition
@@ -28,9 +29,9 @@ def _collectors(rt: Runtime) -> list[Collector]:
 
 
 def _commands() -> list[Command]:
-    from services.kpi.commands import REBUILD
+    from services.kpi.commands import CLOSE, REBUILD
 
-    return [REBUILD]
+    return [REBUILD, CLOSE]
 
 
 SERVICE = ServiceDefinition(
@@ -45,4 +46,5 @@ SERVICE = ServiceDefinition(
     collectors=_collectors,
     unit_of_work=SqlKpiUnitOfWork,
     commands=_commands,
+    periodic=(CLOSE_MONTHS,),
 )

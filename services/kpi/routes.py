@@ -10,6 +10,8 @@ from flask import url_for
 from services.kpi import queries, use_cases
 from services.kpi.repositories import KpiUnitOfWork
 from services.kpi.schemas import (
+    CorrectionQueryArgs,
+    CorrectionRead,
     KpiQueryArgs,
     KpisRead,
     ScorecardQueryArgs,
@@ -17,6 +19,7 @@ from services.kpi.schemas import (
     SpotCheckCreate,
     SpotCheckRead,
 )
+from shared.domain import Page, Window
 from shared.web import Blueprint, principal, session, unit_of_work
 
 blp = Blueprint("kpi", __name__, description="Service-quality KPIs, scorecards and spot checks")
@@ -44,7 +47,8 @@ def get_kpis(args: dict[str, Any]) -> Any:
 @blp.arguments(ScorecardQueryArgs, location="query")
 @blp.response(200, ScorecardRead)
 def get_scorecard(args: dict[str, Any]) -> Any:
-    """A month's ranking of regions or technicians by the weighted composite of their KPIs."""
+    """A month's ranking of regions or technicians by the weighted composite of their KPIs
+    (a closed month's frozen one, with its corrections, unless ``view=live``)."""
     return use_cases.get_scorecard(
         unit_of_work(KpiUnitOfWork),
         viewer=principal(),
@@ -52,6 +56,23 @@ def get_scorecard(args: dict[str, Any]) -> Any:
         month=args.get("month"),
         region=args.get("region"),
         weights_text=args.get("weights"),
+        view=args["view"],
+    )
+
+
+@blp.route("/scorecards/corrections", methods=["GET"])
+@blp.requires(*READERS)
+@blp.arguments(CorrectionQueryArgs, location="query")
+@blp.response(200, CorrectionRead(many=True))
+@blp.paginated()
+def list_corrections(args: dict[str, Any], window: Window) -> Page[Any]:
+    """The corrections later events made to a closed month's live figures, oldest first."""
+    return use_cases.list_corrections(
+        unit_of_work(KpiUnitOfWork),
+        viewer=principal(),
+        month=args["month"],
+        region=args.get("region"),
+        window=window,
     )
 
 

@@ -11,6 +11,7 @@ from services.kpi.domain.spot_checks import MAX_SEED
 from shared.schemas import InputSchema, QuerySchema, ReadSchema, Region, UTCDateTimeField
 
 BY = ("region", "technician")
+VIEWS = ("frozen", "live")
 
 
 class Month(fields.String):
@@ -42,6 +43,19 @@ class ScorecardQueryArgs(QuerySchema):
             "repair_timeliness=0.5,first_time_fix=0.5"
         },
     )
+    view = fields.String(
+        load_default="frozen",
+        validate=validate.OneOf(VIEWS),
+        metadata={
+            "description": "a closed month's frozen scorecard (the default) or its live one; "
+            "an open month's is always live"
+        },
+    )
+
+
+class CorrectionQueryArgs(QuerySchema):
+    month = Month(required=True)
+    region = Region()
 
 
 class SpotCheckCreate(InputSchema):
@@ -103,10 +117,38 @@ class KpisRead(ReadSchema):
     month = fields.String()
     region = fields.String(allow_none=True)
     technician = fields.String(allow_none=True)
+    closed = fields.Boolean(metadata={"description": "whether the month is closed (frozen)"})
+    closed_at = UTCDateTimeField(allow_none=True)
     definitions = fields.Dict(keys=fields.String(), values=fields.Integer())
     facts_built_with = fields.Dict(keys=fields.String(), values=fields.Integer())
     rebuild_needed = fields.Boolean()
-    kpis = fields.Nested(KpiSetRead)
+    kpis = fields.Nested(KpiSetRead, metadata={"description": "the live figures"})
+    frozen_kpis = fields.Nested(
+        KpiSetRead,
+        allow_none=True,
+        metadata={"description": "a closed month's figures as frozen at the close"},
+    )
+
+
+class FigureRead(ReadSchema):
+    numerator = fields.Integer(metadata={"description": "a mean's total"})
+    denominator = fields.Integer(metadata={"description": "a mean's count"})
+    value = fields.Float(allow_none=True)
+
+
+class CorrectionRead(ReadSchema):
+    id = fields.Integer()
+    month = fields.String()
+    scope = fields.String(metadata={"description": "region, or technician (in the region)"})
+    region = fields.String()
+    technician = fields.String(allow_none=True)
+    metric = fields.String()
+    frozen = fields.Nested(FigureRead)
+    live = fields.Nested(FigureRead, metadata={"description": "the live figure it changed to"})
+    cause = fields.String(metadata={"description": "event, or rebuild"})
+    event_id = fields.String(allow_none=True)
+    event_type = fields.String(allow_none=True)
+    detected_at = UTCDateTimeField()
 
 
 class ScorecardRowRead(ReadSchema):
@@ -122,8 +164,16 @@ class ScorecardRead(ReadSchema):
     month = fields.String()
     by = fields.String()
     region = fields.String(allow_none=True)
+    view = fields.String(metadata={"description": "frozen (a closed month's) or live"})
+    closed = fields.Boolean()
+    closed_at = UTCDateTimeField(allow_none=True)
     weights = fields.Dict(keys=fields.String(), values=fields.Float())
     rows = fields.List(fields.Nested(ScorecardRowRead))
+    corrections = fields.List(
+        fields.Nested(CorrectionRead),
+        metadata={"description": "the first corrections (all: /scorecards/corrections)"},
+    )
+    corrections_total = fields.Integer()
 
 
 class SpotCheckItemRead(ReadSchema):

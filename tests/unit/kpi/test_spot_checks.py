@@ -109,7 +109,7 @@ def test_without_a_seed_a_random_one_is_drawn_and_recorded(
         bounds.append(bound)
         return 99
 
-    monkeypatch.setattr(use_cases.secrets, "randbelow", randbelow)
+    monkeypatch.setattr(use_cases.spot_checks.secrets, "randbelow", randbelow)
 
     drawn = draw(fake_uow(workshop()), size=2)
 
