@@ -78,9 +78,27 @@ def collectors(rt: Runtime) -> list[Collector]:
                 *_event_families(session),
                 *_counter_families(session, rt.settings.regions),
                 *_current_month_families(SqlMeasures(session), rt, now),
+                _corrections_family(session),
             ]
 
     return [CallbackCollector(collect)]
+
+
+# Closed months the corrections gauge reports (the newest; older ones drop out of it).
+CORRECTION_MONTHS = 3
+
+
+def _corrections_family(session: Session) -> Metric:
+    """Figures of the latest closed months whose live value differs from the frozen one."""
+    pending = GaugeMetricFamily(
+        "aftercare_kpi_corrections_pending",
+        "Figures of a closed month whose live value differs from the frozen one",
+        labels=["month", "region"],
+    )
+    counts = queries.count_pending_corrections(session, months=CORRECTION_MONTHS)
+    for (month, region), n in sorted(counts.items()):
+        pending.add_metric([month, region], n)
+    return pending
 
 
 def _event_families(session: Session) -> list[Metric]:

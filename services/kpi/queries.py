@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from services.kpi.domain.spot_checks import spot_check_view
 from services.kpi.models import (
     SPOT_CHECK_COLUMNS,
+    ClosedMonth,
+    Correction,
     Counter,
     EventCount,
     LagBucket,
@@ -55,3 +57,34 @@ def get_spot_check(session: Session, spot_check_id: str, *, region: str | None) 
     columns = [WorkOrder.__table__.c[name] for name in SPOT_CHECK_COLUMNS]
     rows = session.execute(select(*columns).where(WorkOrder.work_order_id.in_(ids))).mappings()
     return spot_check_view(record, {row["work_order_id"]: dict(row) for row in rows})
+
+
+def count_pending_corrections(session: Session, *, months: int) -> dict[tuple[str, str], int]:
+    """Per (month, region) of the latest ``months`` closed months: the figures whose last
+    recorded live value differs from the frozen one (a region whose corrected figures came
+    back to the frozen ones, at zero)."""
+    closed = list(
+        session.scalars(select(ClosedMonth.month).order_by(ClosedMonth.month.desc()).limit(months))
+    )
+    c = Correction
+    latest: dict[tuple[str, str, str, str], bool] = {}
+    query = (
+        select(
+            c.month,
+            c.region,
+            c.technician,
+            c.metric,
+            c.frozen_numerator,
+            c.frozen_denominator,
+            c.live_numerator,
+            c.live_denominator,
+        )
+        .where(c.month.in_(closed))
+        .order_by(c.id)
+    )
+    for month, region, technician, metric, fn, fd, ln, ld in session.execute(query):
+        latest[month, region, technician, metric] = (fn, fd) != (ln, ld)
+    pending: dict[tuple[str, str], int] = {}
+    for (month, region, _, _), differs in latest.items():
+        pending[month, region] = pending.get((month, region), 0) + int(differs)
+    return pending

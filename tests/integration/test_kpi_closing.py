@@ -30,7 +30,7 @@ from shared.clock import FixedClock
 from shared.db import Database
 from shared.messaging.processing import Outcome
 from shared.service import Runtime
-from tests.helpers import auth, wait_until
+from tests.helpers import auth, metric_value, wait_until
 from tests.integration.test_kpi_facts import NOW, Kpi, Story, kpi_service, new_id
 
 TECH_A = "1a1a1a1a-0000-4000-8000-000000000001"
@@ -128,11 +128,16 @@ def test_a_late_event_is_a_correction_and_the_frozen_scorecard_stays(
         )
         assert (correction["cause"], correction["detected_at"]) == ("event", "2026-12-06T16:00:00Z")
     assert frozen_rows(kpi) == frozen_before
+    pending = {"month": "2026-11", "region": "east"}
+    assert metric_value(kpi.metrics(), "aftercare_kpi_corrections_pending", **pending) == 2
+    # /metrics stays on the live figures (the current month, December, has none yet).
+    assert metric_value(kpi.metrics(), "aftercare_visits_total", region="east", on_time="true") == 2
 
     # The same event again: nothing more.
     assert kpi.deliver(late) == [Outcome.DUPLICATE]
     assert get(kpi, "/scorecards?month=2026-11&by=region")["corrections_total"] == 2
     assert frozen_rows(kpi) == frozen_before
+    assert metric_value(kpi.metrics(), "aftercare_kpi_corrections_pending", **pending) == 2
 
 
 def test_the_technician_scorecard_of_a_closed_month_is_frozen_too(
