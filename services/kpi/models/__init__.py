@@ -7,6 +7,7 @@ from services.kpi.models.closing import (
     ClosedMonth,
     Correction,
     FrozenMeasure,
+    FrozenScorecardRow,
 )
 from services.kpi.models.facts import (
     DERIVED_TABLES,
@@ -51,6 +52,7 @@ __all__ = [
     "DefinitionVersion",
     "EventCount",
     "FrozenMeasure",
+    "FrozenScorecardRow",
     "LagBucket",
     "MaintenanceOccurrence",
     "MonthlyAggregate",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.kpi.models.facts import MONTH, REGION, Base
@@ -41,6 +41,20 @@ class FrozenMeasure(Base):
     count: Mapped[int] = mapped_column(BigInteger)
     hits: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[int] = mapped_column(BigInteger)
+
+
+class FrozenScorecardRow(Base):
+    """A closed month's ranking as served at the close, row by row: by region or by
+    technician, over every region ("") or one (``scope``), with the composite and the
+    KPIs behind it (``row``, as JSON), under the weights of the close."""
+
+    __tablename__ = "kpi_frozen_scorecards"
+
+    month: Mapped[str] = mapped_column(MONTH, primary_key=True)
+    by: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scope: Mapped[str] = mapped_column(REGION, primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    row: Mapped[str] = mapped_column(Text)
 
 
 class Correction(Base):

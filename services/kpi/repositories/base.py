@@ -127,6 +127,14 @@ class Closing(ABC):
         """Copy the month's live aggregates, and its open items past a deadline, as frozen."""
 
     @abstractmethod
+    def add_scorecard(self, month: str, *, by: str, scope: str, rows: list[dict[str, Any]]) -> None:
+        """Keep a ranking as served at the close (``scope``: a region, or "" for all)."""
+
+    @abstractmethod
+    def scorecard(self, month: str, *, by: str, scope: str) -> list[dict[str, Any]]:
+        """A ranking kept at the close, best first (empty when none was kept)."""
+
+    @abstractmethod
     def frozen(self) -> Measures:
         """The frozen aggregates, read as the live ones are (no backlog: that is now)."""
 

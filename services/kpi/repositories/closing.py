@@ -9,6 +9,7 @@ event that last changed them); a rebuild looks at every scope of every closed mo
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from services.kpi.models import (
     ClosedMonth,
     Correction,
     FrozenMeasure,
+    FrozenScorecardRow,
     MonthlyAggregate,
 )
 from services.kpi.repositories.base import Closing, Measures, PerMonthAndRegion
@@ -211,6 +213,19 @@ class SqlClosing(Closing):
         ]
         if extra:
             self.session.execute(insert(FrozenMeasure), extra)
+
+    def add_scorecard(self, month: str, *, by: str, scope: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            values = [
+                {"month": month, "by": by, "scope": scope, "rank": r["rank"], "row": json.dumps(r)}
+                for r in rows
+            ]
+            self.session.execute(insert(FrozenScorecardRow), values)
+
+    def scorecard(self, month: str, *, by: str, scope: str) -> list[dict[str, Any]]:
+        f = FrozenScorecardRow
+        query = select(f.row).where(f.month == month, f.by == by, f.scope == scope).order_by(f.rank)
+        return [json.loads(row) for row in self.session.scalars(query)]
 
     def frozen(self) -> Measures:
         return SqlFrozenMeasures(self.session)

@@ -66,6 +66,10 @@ class KpiTables:
     closed_months: list[ClosedMonth] = field(default_factory=list)
     frozen: list[FrozenMeasure] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
+    # {(month, by, scope): rows}
+    frozen_scorecards: dict[tuple[str, str, str], list[dict[str, Any]]] = field(
+        default_factory=dict
+    )
 
 
 class FakeMeasures(Measures):

@@ -79,6 +79,12 @@ class FakeClosing(Closing):
                     )
                 )
 
+    def add_scorecard(self, month: str, *, by: str, scope: str, rows: list[dict[str, Any]]) -> None:
+        self.tables.frozen_scorecards[month, by, scope] = [dict(r) for r in rows]
+
+    def scorecard(self, month: str, *, by: str, scope: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.tables.frozen_scorecards.get((month, by, scope), [])]
+
     def frozen(self) -> Measures:
         return FakeFrozenMeasures(self.tables)
 

@@ -17,7 +17,7 @@ from services.kpi.domain.months import Months
 from services.kpi.models import ClosedMonth
 from services.kpi.repositories import KpiUnitOfWork
 from services.kpi.use_cases.common import Misconfigured
-from services.kpi.use_cases.reports import scorecard_weights
+from services.kpi.use_cases.reports import freeze_scorecards, scorecard_weights
 from shared.errors import Conflict
 
 
@@ -55,12 +55,14 @@ def close_month(uow: KpiUnitOfWork, *, month: str, by: str, early: bool = False)
         return Closed(month, False, found.closed_at)
     if now < due:
         raise Conflict(f"{month} may close from {due.isoformat()}")
-    weights = ",".join(f"{name}={w}" for name, w in scorecard_weights(uow, None).items())
-    record = ClosedMonth(month=month, closed_at=now, closed_by=by, grace_days=days, weights=weights)
+    weights = scorecard_weights(uow, None)
+    text = ",".join(f"{name}={w}" for name, w in weights.items())
+    record = ClosedMonth(month=month, closed_at=now, closed_by=by, grace_days=days, weights=text)
     if not uow.closing.claim(record):
         # Another closer won the claim since we looked.
         return Closed(month, False, uow.closing.closed([month])[month].closed_at)
     uow.closing.freeze(month, now=now)
+    freeze_scorecards(uow, month=month, weights=weights, now=now)
     uow.commit()
     return Closed(month, True, now)
 

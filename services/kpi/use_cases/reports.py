@@ -27,6 +27,7 @@ from shared.auth import Principal
 from shared.domain import Window
 from shared.errors import InvalidInput
 
+RANK_BY = ("region", "technician")
 # Corrections a scorecard lists (the rest: GET /scorecards/corrections).
 LISTED_CORRECTIONS = 100
 
@@ -128,7 +129,11 @@ def get_scorecard(
         weights = scorecard_weights(uow, weights_text)
     measures = uow.closing.frozen() if frozen else uow.measures
     now = closed.closed_at if closed is not None and frozen else uow.clock.now()
-    card = rank_scopes(uow, measures, now, rank_by=rank_by, month=month, region=region)
+    kept = frozen and weights_text is None
+    rows = uow.closing.scorecard(month, by=rank_by, scope=region or "") if kept else []
+    if not rows:
+        card = rank_scopes(uow, measures, now, rank_by=rank_by, month=month, region=region)
+        rows = _ranking(rank_by, card, weights)
     return {
         "month": month,
         "by": rank_by,
@@ -136,8 +141,22 @@ def get_scorecard(
         "view": "frozen" if frozen else "live",
         **_closing_view(uow, closed, month, region),
         "weights": {name: float(w) for name, w in weights.items()},
-        "rows": _ranking(rank_by, card, weights),
+        "rows": rows,
     }
+
+
+def freeze_scorecards(
+    uow: KpiUnitOfWork, *, month: str, weights: dict[str, Decimal], now: dt.datetime
+) -> None:
+    """Keep every ranking of a month just frozen as it is served now: by region and by
+    technician, over every region and over each one."""
+    frozen = uow.closing.frozen()
+    regions = rank_scopes(uow, frozen, now, rank_by="region", month=month, region=None)
+    for rank_by in RANK_BY:
+        for scope in (None, *sorted(regions)):
+            scopes = rank_scopes(uow, frozen, now, rank_by=rank_by, month=month, region=scope)
+            rows = _ranking(rank_by, scopes, weights)
+            uow.closing.add_scorecard(month, by=rank_by, scope=scope or "", rows=rows)
 
 
 def _closing_view(

@@ -207,3 +207,26 @@ def test_kpis_say_whether_the_month_is_closed() -> None:
     assert body["kpis"]["repair_timeliness"]["denominator"] == 5
     assert body["frozen_kpis"]["repair_timeliness"]["denominator"] == 4
     assert body["frozen_kpis"]["complaint_timeliness"]["open_past_deadline"] == 2
+
+
+@pytest.mark.parametrize(
+    ("rank_by", "region"),
+    [("region", None), ("region", "north"), ("technician", None), ("technician", "east")],
+)
+def test_the_frozen_ranking_is_the_one_served_at_the_close(
+    rank_by: str, region: str | None
+) -> None:
+    uow = closing_uow(AFTER_GRACE, scorecard_weights="repair_timeliness=1,csat=1")
+    served = use_cases.get_scorecard(uow, viewer=ADMIN, rank_by=rank_by, month=MONTH, region=region)
+    use_cases.close_month(uow, month=MONTH, by="schedule")
+    # Later: other weights configured, and a late visit on time for every technician.
+    uow.settings = uow.settings.with_overrides(extra={"scorecard_weights": "csat=1"})
+    uow.tables.monthly += [monthly("east", "tech-a", "visits", 9, 9)]
+    uow.tables.monthly += [monthly("north", "tech-b", "visits", 9, 0)]
+
+    frozen = use_cases.get_scorecard(uow, viewer=ADMIN, rank_by=rank_by, month=MONTH, region=region)
+
+    assert served["view"] == "live" and frozen["view"] == "frozen"
+    assert frozen["rows"] == served["rows"]
+    assert frozen["weights"] == served["weights"] == {"repair_timeliness": 1.0, "csat": 1.0}
+    assert uow.tables.frozen_scorecards[MONTH, rank_by, region or ""] == served["rows"]

@@ -1,4 +1,4 @@
-"""kpi: closed months (the months closed, their frozen aggregates, corrections since)
+"""kpi: closed months (the months closed, their frozen aggregates and rankings, corrections)
 
 Revision ID: kpi_0005_closed_months
 Revises: kpi_0004
@@ -42,6 +42,15 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "kpi_frozen_scorecards",
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("by", sa.String(20), nullable=False),
+        sa.Column("scope", sa.String(50), nullable=False),
+        sa.Column("rank", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("row", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "by", "scope", "rank", name="pk_kpi_frozen_scorecards"),
+    )
+    op.create_table(
         "kpi_corrections",
         sa.Column("id", BigIntPK, autoincrement=True, nullable=False),
         sa.Column("month", sa.String(7), nullable=False),
@@ -63,5 +72,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_kpi_corrections_month_region", table_name="kpi_corrections")
     op.drop_table("kpi_corrections")
+    op.drop_table("kpi_frozen_scorecards")
     op.drop_table("kpi_frozen_measures")
     op.drop_table("kpi_closed_months")
