@@ -24,7 +24,7 @@ from services.kpi import SERVICE as KPI
 from services.kpi.commands import close, rebuild
 from services.kpi.domain import definitions
 from services.kpi.domain.facts import VisitFacts
-from services.kpi.models import FrozenMeasure
+from services.kpi.models import FrozenMeasure, FrozenScorecardRow
 from services.kpi.repositories.lock import APPLY_LOCK
 from shared.clock import FixedClock
 from shared.db import Database
@@ -83,8 +83,13 @@ def east(card: dict[str, Any]) -> dict[str, Any]:
 
 
 def frozen_rows(kpi: Kpi) -> list[tuple[Any, ...]]:
+    """Every frozen row: the aggregates and the rankings kept at the close."""
     with kpi.rt.db.session() as session:
-        return [tuple(r) for r in session.execute(select(FrozenMeasure.__table__)).all()]
+        return [
+            tuple(row)
+            for model in (FrozenMeasure, FrozenScorecardRow)
+            for row in sorted(session.execute(select(model.__table__)).all())
+        ]
 
 
 def figure(numerator: int, denominator: int) -> dict[str, Any]:
@@ -315,7 +320,12 @@ def test_two_closers_at_once_freeze_once(kpi: Kpi, clock: FixedClock) -> None:
     assert not failures, failures
     assert sorted(r.closed for r in results) == [False, True]
     assert {r.closed_at for r in results} == {CLOSING}
-    assert len(frozen_rows(kpi)) == 1  # east, technician A, visits: once
+    with kpi.rt.db.session() as session:
+        measures = session.execute(select(FrozenMeasure.__table__)).all()
+        rankings = session.execute(select(FrozenScorecardRow.__table__)).all()
+    assert len(measures) == 1  # east, technician A, visits: once
+    # By region: all seven together, and each alone; by technician: A, over all and in east.
+    assert len(rankings) == 7 + 7 + 1 + 1
 
 
 class held_apply_lock:
