@@ -43,7 +43,13 @@ from services.kpi.models import (
     Visit,
     WorkOrder,
 )
-from services.kpi.repositories.closing import Scope, Touched, record_corrections
+from services.kpi.repositories.closing import (
+    Scope,
+    Touched,
+    closed_months,
+    record_corrections,
+    scopes_moved,
+)
 from services.kpi.repositories.lock import take_apply_lock
 from services.kpi.repositories.store import LOAD_CHUNK, Store
 from shared.db import increment, insert_ignoring_conflicts, replace
@@ -127,13 +133,15 @@ class KpiBatch:
             store.merge_staged()
         self._link_report_times()
         deltas: dict[definitions.Key, list[int]] = {}
+        # A live batch notes what it changes in closed months (a replay: see the rebuild).
+        closed = closed_months(self.session) if self.replayed is None else set()
         for store in stores:
             changed = store.changed()
             for facts in changed:
-                before = self._scopes(facts) if self.replayed is None else None
-                self._judge(facts, deltas)
-                if before is not None:
-                    self._touch(store, facts, before | self._scopes(facts))
+                was_open = definitions.open_past_deadline_in(facts)
+                old, new = self._judge(facts, deltas)
+                if closed:
+                    self._touch(store, facts, scopes_moved(facts, old, new, was_open), closed)
             self._write_entities(store, changed)
         self._write_deltas(deltas)
         self._count(counted)
@@ -182,19 +190,12 @@ class KpiBatch:
             if order.ticket_id in reported:
                 order.add_ticket_created(reported[order.ticket_id])
 
-    @staticmethod
-    def _scopes(facts: Facts) -> set[Scope]:
-        """The scopes an entity counts in: its contributions' and, open past a deadline,
-        its deadline's month."""
-        applied = definitions.load_contributions(facts.applied)
-        scopes = {(key[1], key[2], key[3]) for key in applied if key[0] == "m"}
-        month = definitions.open_past_deadline_in(facts)
-        if month is not None:
-            scopes.add((month, facts.region, definitions.NO_TECHNICIAN))
-        return scopes
-
-    def _touch(self, store: Store[Any], facts: Facts, scopes: set[Scope]) -> None:
-        """Note the scopes a changed entity moved from and to, with the event behind it."""
+    def _touch(self, store: Store[Any], facts: Facts, scopes: set[Scope], closed: set[str]) -> None:
+        """Note the scopes of closed months a changed entity moved from or to, with the
+        event behind it."""
+        scopes = {scope for scope in scopes if scope[0] in closed}
+        if not scopes:
+            return
         cause = store.causes.get(store.key_of(facts))
         if cause is None and isinstance(facts, WorkOrderFacts):  # changed through its ticket
             cause = self.tickets.causes.get(facts.ticket_id)
@@ -203,7 +204,10 @@ class KpiBatch:
         for month, region, technician in scopes:
             self.touched.add(month, region, technician, cause)
 
-    def _judge(self, facts: Facts, deltas: dict[definitions.Key, list[int]]) -> None:
+    def _judge(
+        self, facts: Facts, deltas: dict[definitions.Key, list[int]]
+    ) -> tuple[definitions.Contributions, definitions.Contributions]:
+        """Judge a changed entity again; its old and new contributions."""
         definitions.index(facts, self.months)
         new = definitions.judge(facts, self.months)
         old = definitions.load_contributions(facts.applied)
@@ -213,6 +217,7 @@ class KpiBatch:
             amount[1] += hits
             amount[2] += total
         facts.applied = definitions.dump_contributions(new)
+        return old, new
 
     def _write_entities(self, store: Store[Any], changed: list[Facts]) -> None:
         if not changed:

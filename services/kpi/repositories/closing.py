@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from services.kpi.domain import definitions as d
 from services.kpi.domain.definitions import NO_TECHNICIAN
+from services.kpi.domain.facts import Facts
 from services.kpi.domain.report import Sums, figures
 from services.kpi.models import (
     OVERDUE_COMPLAINTS,
@@ -104,6 +106,11 @@ def latest_recorded(
     return {tuple(row[:4]): (int(row[4]), int(row[5])) for row in session.execute(query)}
 
 
+def closed_months(session: Session) -> set[str]:
+    """Every closed month (a few a year)."""
+    return set(session.scalars(select(ClosedMonth.month)))
+
+
 def record_corrections(session: Session, causes: dict[Scope, Cause], *, now: dt.datetime) -> int:
     """Record every figure of these scopes (those of closed months) that differs from the
     last value recorded; how many."""
@@ -156,6 +163,21 @@ def _correction(
         "event_type": cause[1] if cause else None,
         "detected_at": now,
     }
+
+
+def scopes_moved(
+    facts: Facts,
+    old: d.Contributions,
+    new: d.Contributions,
+    was_open: str | None,
+) -> set[Scope]:
+    """The scopes an entity counted in before its judgement and counts in after: its
+    contributions', and its deadline's month while open past it."""
+    scopes = {(key[1], key[2], key[3]) for key in old.keys() | new.keys() if key[0] == "m"}
+    for month in (was_open, d.open_past_deadline_in(facts)):
+        if month is not None:
+            scopes.add((month, facts.region, d.NO_TECHNICIAN))
+    return scopes
 
 
 @dataclass
