@@ -11,6 +11,7 @@ November, east, technician A (the hand-computed figures):
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import threading
@@ -21,9 +22,10 @@ import pytest
 from sqlalchemy import select, text
 
 from services.kpi import SERVICE as KPI
-from services.kpi.commands import close, rebuild
+from services.kpi.commands import CLOSE, close, rebuild
 from services.kpi.domain import definitions
 from services.kpi.domain.facts import VisitFacts
+from services.kpi.jobs import close_months
 from services.kpi.models import FrozenMeasure, FrozenScorecardRow
 from services.kpi.repositories.lock import APPLY_LOCK
 from shared.clock import FixedClock
@@ -362,3 +364,37 @@ class held_apply_lock:
             self.connection.rollback()
             self.connection.close()
         self.db.dispose()
+
+
+def test_the_workers_job_closes_each_month_due_once(kpi: Kpi, clock: FixedClock) -> None:
+    story = Story("east")
+    visit(story, 10, on_time=True)
+    kpi.deliver(story.events)
+    clock.at = CLOSING - dt.timedelta(seconds=1)
+    assert close_months(kpi.rt) == []
+
+    clock.at = CLOSING
+    assert close_months(kpi.rt) == ["2026-11"]
+    assert close_months(kpi.rt) == []
+    assert get(kpi, "/kpis?month=2026-11")["closed_at"] == "2026-12-05T16:00:00Z"
+
+
+def test_the_close_command(
+    kpi: Kpi, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AFTERCARE_KPI_DATABASE_URL", kpi.rt.settings.database_url)
+    story = Story("east")
+    visit(story, 10, on_time=True)
+    kpi.deliver(story.events)
+
+    # The command runs on the real clock: November 2026 has ended, 2999-01 has not.
+    assert CLOSE.run(argparse.Namespace(month="2026-11")) == 0
+    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert CLOSE.run(argparse.Namespace(month="2026-11")) == 0
+    again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert CLOSE.run(argparse.Namespace(month="2999-01")) == 1
+
+    assert (first["month"], first["closed"]) == ("2026-11", True)
+    assert (again["closed"], again["closed_at"]) == (False, first["closed_at"])
+    assert "2999-01 may close from" in capsys.readouterr().err
+    assert get(kpi, "/kpis?month=2026-11")["closed"] is True
