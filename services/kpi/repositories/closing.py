@@ -94,13 +94,13 @@ def scope_figures(
 
 
 def latest_recorded(
-    session: Session, months: Collection[str]
+    session: Session, months: Collection[str], regions: Collection[str]
 ) -> dict[tuple[str, ...], tuple[int, int]]:
     """The last live value recorded per (month, region, technician, metric)."""
     c = Correction
     query = (
         select(c.month, c.region, c.technician, c.metric, c.live_numerator, c.live_denominator)
-        .where(c.month.in_(sorted(months)))
+        .where(c.month.in_(sorted(months)), c.region.in_(sorted(regions)))
         .order_by(c.id)
     )
     return {tuple(row[:4]): (int(row[4]), int(row[5])) for row in session.execute(query)}
@@ -127,7 +127,7 @@ def record_corrections(session: Session, causes: dict[Scope, Cause], *, now: dt.
         scopes.setdefault((month, region, NO_TECHNICIAN), cause)
     live = scope_figures(SqlMeasures(session), scopes, now)
     frozen = scope_figures(SqlFrozenMeasures(session), scopes, now)
-    latest = latest_recorded(session, closed)
+    latest = latest_recorded(session, closed, {region for _, region, _ in scopes})
     rows = []
     for scope in sorted(scopes):
         cause = scopes[scope]
@@ -267,7 +267,7 @@ class SqlClosing(Closing):
         if not months:
             return 0
         scopes: set[Scope] = set()
-        for model in (MonthlyAggregate, FrozenMeasure):
+        for model in (MonthlyAggregate, FrozenMeasure, Correction):
             query = select(model.month, model.region, model.technician).where(
                 model.month.in_(sorted(months))
             )
