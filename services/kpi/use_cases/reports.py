@@ -122,16 +122,16 @@ def get_scorecard(
     region = scope_region(viewer, region)
     month = month_or_current(uow, month, region)
     closed = uow.closing.closed([month]).get(month)
-    frozen = closed is not None and view != "live"
-    if closed is not None and frozen and weights_text is None:
-        weights = parse_weights(closed.weights)
+    frozen = closed if view != "live" else None
+    rows: list[dict[str, Any]] = []
+    if frozen is not None and weights_text is None:
+        weights = parse_weights(frozen.weights)
+        rows = uow.closing.scorecard(month, by=rank_by, scope=region or "")
     else:
         weights = scorecard_weights(uow, weights_text)
-    measures = uow.closing.frozen() if frozen else uow.measures
-    now = closed.closed_at if closed is not None and frozen else uow.clock.now()
-    kept = frozen and weights_text is None
-    rows = uow.closing.scorecard(month, by=rank_by, scope=region or "") if kept else []
-    if not rows:
+    if not rows:  # live, other weights, or a ranking with nobody in it
+        measures = uow.closing.frozen() if frozen else uow.measures
+        now = frozen.closed_at if frozen else uow.clock.now()
         card = rank_scopes(uow, measures, now, rank_by=rank_by, month=month, region=region)
         rows = _ranking(rank_by, card, weights)
     return {
