@@ -12,7 +12,7 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from flask import Response, current_app, g, request
+from flask import Response, after_this_request, current_app, g, request
 from flask_smorest.pagination import PaginationParameters
 from flask_smorest.utils import prepare_response
 from sqlalchemy import exc as sa_exc
@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared.domain import Page, Window
 from shared.errors import PROBLEM_JSON, InvalidInput, flatten_errors
+from shared.links import link_digest, well_formed
 from shared.openapi import install_field_docs
 from shared.web.context import authenticate, principal
 from shared.web.docs import ProblemResponses
@@ -134,6 +135,33 @@ class Blueprint(flask_smorest.Blueprint):
             )(documented)
 
         return decorator
+
+    def by_link(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        """Admit a request whose credential is the one-time token in its path (``<token>``)
+        instead of a bearer JWT; the view is given the token's ``link`` digest, never the
+        token. A string that cannot be a token is a 404 like an unknown one. The response
+        (a problem too) is never cached and never sent on as a Referer. Everything else of
+        the kit (request screening, problems, unknown query arguments) applies as ever."""
+
+        @functools.wraps(view)
+        def wrapper(*args: Any, token: str, **kwargs: Any) -> Any:
+            @after_this_request
+            def _private(response: Response) -> Response:
+                response.headers["Cache-Control"] = "no-store"
+                response.headers["Referrer-Policy"] = "no-referrer"
+                return response
+
+            if not well_formed(token):
+                return problem(404, "no such link", slug="not-found")
+            return view(*args, link=link_digest(token), **kwargs)
+
+        documented = self.doc(
+            security=[],
+            description="Open: no bearer token; the link's one-time token is the credential.",
+        )(wrapper)
+        return self.alt_response(
+            410, schema=ProblemSchema, description="The link has expired"
+        )(documented)
 
     def paginated(
         self, *, page_size: int = 10, max_page_size: int = 100
