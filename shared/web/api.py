@@ -159,9 +159,9 @@ class Blueprint(flask_smorest.Blueprint):
             security=[],
             description="Open: no bearer token; the link's one-time token is the credential.",
         )(wrapper)
-        return self.alt_response(
-            410, schema=ProblemSchema, description="The link has expired"
-        )(documented)
+        return self.alt_response(410, schema=ProblemSchema, description="The link has expired")(
+            documented
+        )
 
     def paginated(
         self, *, page_size: int = 10, max_page_size: int = 100

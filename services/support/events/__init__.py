@@ -97,7 +97,10 @@ PUBLISHES.declare(
     TrainingCancelledV1,
     description="A session was called off (dispatch drops an on-site session's visit).",
     sample=SESSION
-    | {"reason": "the customer postponed indefinitely", "cancelled_at": "2026-12-09T02:00:00+00:00"},
+    | {
+        "reason": "the customer postponed indefinitely",
+        "cancelled_at": "2026-12-09T02:00:00+00:00",
+    },
 )
 PUBLISHES.declare(
     "qualification.recorded",

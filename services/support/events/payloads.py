@@ -20,7 +20,9 @@ class TrainingEvent(PayloadSchema):
     kind = fields.String(
         required=True,
         validate=validate.OneOf(KINDS),
-        metadata={"description": "on_site sessions are visits: dispatch books a training work order"},
+        metadata={
+            "description": "on_site sessions are visits: dispatch books a training work order"
+        },
     )
     product_model = fields.String(required=True)
     topics = fields.List(fields.String(validate=validate.OneOf(TOPICS)), required=True)

@@ -40,17 +40,17 @@ class QualificationRecord(Base, Aggregate):
         self.record(
             "qualification.recorded",
             {
-                "record_id": str(self.id),
+                "record_id": self.id,
                 "person_id": self.person_id,
                 "person_name": self.person_name,
                 "skill": self.skill,
                 "course": self.course,
                 "kind": self.kind,
-                "taken_on": self.taken_on.isoformat(),
+                "taken_on": self.taken_on,
                 "score": self.score,
                 "passed": self.passed,
-                "valid_until": self.valid_until.isoformat() if self.valid_until else None,
-                "recorded_at": self.recorded_at.isoformat(),
+                "valid_until": self.valid_until,
+                "recorded_at": self.recorded_at,
             },
         )
 

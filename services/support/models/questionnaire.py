@@ -49,8 +49,8 @@ class Questionnaire(Base, Aggregate):
 
     def event_identity(self) -> dict[str, Any]:
         return {
-            "questionnaire_id": str(self.id),
-            "work_order_id": str(self.work_order_id),
+            "questionnaire_id": self.id,
+            "work_order_id": self.work_order_id,
             "technician_id": self.technician_id,
         }
 
@@ -59,10 +59,10 @@ class Questionnaire(Base, Aggregate):
         self.record(
             "questionnaire.created",
             {
-                "ticket_id": str(self.ticket_id) if self.ticket_id else None,
+                "ticket_id": self.ticket_id,
                 "customer_ref": self.customer_ref,
                 "source": self.source,
-                "created_at": self.created_at.isoformat(),
+                "created_at": self.created_at,
             },
         )
 
@@ -72,7 +72,9 @@ class Questionnaire(Base, Aggregate):
         self.token_digest, self._issued_link = digest, link
         self.link_issued_at, self.expires_at = at, at + dt.timedelta(days=valid_days)
 
-    def answer(self, *, customer_ref: str, rating: int, remarks: str | None, at: dt.datetime) -> None:
+    def answer(
+        self, *, customer_ref: str, rating: int, remarks: str | None, at: dt.datetime
+    ) -> None:
         """The customer's answer through the link (``survey.answered``)."""
         assert self.expires_at is not None
         domain.require_answerable(self.status, self.expires_at, at)
@@ -81,5 +83,5 @@ class Questionnaire(Base, Aggregate):
         self.answered_at = at
         self.record(
             "survey.answered",
-            {"source": "questionnaire", "rating": rating, "answered_at": at.isoformat()},
+            {"source": "questionnaire", "rating": rating, "answered_at": at},
         )

@@ -57,7 +57,7 @@ class TrainingSession(Base, Aggregate):
 
     def event_identity(self) -> dict[str, Any]:
         return {
-            "session_id": str(self.id),
+            "session_id": self.id,
             "kind": self.kind,
             "product_model": self.product_model,
             "topics": list(self.topics),
@@ -80,9 +80,9 @@ class TrainingSession(Base, Aggregate):
                 "contact_name": self.contact_name,
                 "contact_phone": self.contact_phone,
                 "site_address": self.site_address,
-                "preferred_time": _iso(self.preferred_time),
+                "preferred_time": self.preferred_time,
                 "requested_by": self.requested_by,
-                "requested_at": _iso(self.requested_at),
+                "requested_at": self.requested_at,
             },
         )
 
@@ -100,14 +100,14 @@ class TrainingSession(Base, Aggregate):
             "training.scheduled",
             self._trainer()
             | {
-                "starts_at": _iso(self.starts_at),
-                "ends_at": _iso(self.ends_at),
+                "starts_at": self.starts_at,
+                "ends_at": self.ends_at,
                 "place": self.place,
                 "link": self.link,
                 "site_address": self.site_address,
                 "customers": [c["name"] for c in self.customers],
                 "attendees_count": len(self.attendees),
-                "scheduled_at": _iso(at),
+                "scheduled_at": at,
             },
         )
 
@@ -136,8 +136,8 @@ class TrainingSession(Base, Aggregate):
                 "attendees_count": len(marked),
                 "attended_count": sum(1 for a in marked if a["attended"]),
                 "feedback": domain.feedback_summary(ratings),
-                "starts_at": _iso(self.starts_at),
-                "held_at": _iso(held_at),
+                "starts_at": self.starts_at,
+                "held_at": held_at,
             },
         )
 
@@ -148,9 +148,5 @@ class TrainingSession(Base, Aggregate):
         self.cancel_reason = reason
         self.record(
             "training.cancelled",
-            self._trainer() | {"reason": reason, "cancelled_at": _iso(at)},
+            self._trainer() | {"reason": reason, "cancelled_at": at},
         )
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None

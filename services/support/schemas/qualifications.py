@@ -22,7 +22,9 @@ NAME = validate.Length(min=1, max=200)
 
 
 class QualificationCreate(InputSchema):
-    person_id = fields.String(required=True, validate=ID, metadata={"description": "e.g. tech-wang"})
+    person_id = fields.String(
+        required=True, validate=ID, metadata={"description": "e.g. tech-wang"}
+    )
     person_name = fields.String(required=True, validate=NAME)
     region = Region(required=True)
     skill = fields.String(
@@ -76,7 +78,9 @@ class PersonQualificationsRead(ReadSchema):
         fields.Nested(StandingRead),
         metadata={"description": "per skill, the latest passing record's validity"},
     )
-    records = fields.List(fields.Nested(QualificationRead), metadata={"description": "newest first"})
+    records = fields.List(
+        fields.Nested(QualificationRead), metadata={"description": "newest first"}
+    )
 
 
 class QualificationQueryArgs(ListArgs):

@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 
 from services.support.domain import KINDS, ORIGINS, STATUSES, TOPICS
 from shared.schemas import (
+    AnyDateTime,
     Boolean,
     InputSchema,
     ListArgs,
@@ -69,7 +70,7 @@ class TrainingCreate(InputSchema):
     site_address = fields.String(
         validate=TEXT, metadata={"description": "required for an on_site session"}
     )
-    preferred_time = fields.AwareDateTime(format="iso", metadata={"description": "as asked"})
+    preferred_time = AnyDateTime(metadata={"description": "as asked"})
     trainer = fields.Nested(PersonIn, metadata={"description": "if already known"})
     materials = fields.List(fields.Nested(MaterialIn), validate=validate.Length(max=50))
     notes = fields.String(validate=TEXT)
@@ -83,13 +84,15 @@ class AttendeeIn(InputSchema):
 
 class ScheduleCreate(InputSchema):
     trainer = fields.Nested(PersonIn, required=True)
-    starts_at = fields.AwareDateTime(required=True, format="iso")
-    ends_at = fields.AwareDateTime(required=True, format="iso")
+    starts_at = AnyDateTime(required=True)
+    ends_at = AnyDateTime(required=True)
     place = fields.String(
         validate=TEXT,
         metadata={"description": "the centre's address (default for on_site: the site)"},
     )
-    link = fields.String(validate=[validate.Length(max=500), URL], metadata={"description": "online"})
+    link = fields.String(
+        validate=[validate.Length(max=500), URL], metadata={"description": "online"}
+    )
     attendees = fields.List(
         fields.Nested(AttendeeIn),
         required=True,
