@@ -92,7 +92,8 @@ def is_valid(valid_until: dt.date, today: dt.date) -> bool:
 
 
 def expiring(standings: Iterable[Standing], *, today: dt.date, within_days: int) -> list[Standing]:
-    """Still valid today and no longer valid ``within_days`` from now, soonest first."""
+    """Still valid today and ending within ``within_days`` (its last valid day at most that
+    many days away), soonest first."""
     horizon = today + dt.timedelta(days=within_days)
-    found = [s for s in standings if today <= s.valid_until < horizon]
+    found = [s for s in standings if today <= s.valid_until <= horizon]
     return sorted(found, key=lambda s: (s.valid_until, s.person_id, s.skill))
