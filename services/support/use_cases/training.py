@@ -16,13 +16,10 @@ from shared.errors import Forbidden, InvalidInput
 PLANNERS = ("manager", "admin")
 
 
-def request_training(
-    uow: SupportUnitOfWork, *, session_in: dict[str, Any], by: Principal
-) -> TrainingSession:
-    """A session a customer asked for, or one a manager plans (``training.requested``); an
-    on-site one names its site, where dispatch will send the trainer."""
+def _check_request(session_in: dict[str, Any], by: Principal) -> str:
+    """The request's origin, once the caller may make it (403, 422 naming the field)."""
     require_region(by, session_in["region"])
-    origin = session_in.get("origin", "customer_request")
+    origin: str = session_in.get("origin", "customer_request")
     if origin == "planned" and not by.has_any(PLANNERS):
         raise Forbidden(
             "only a manager plans sessions", errors={"origin": ["requires manager or admin"]}
@@ -32,6 +29,15 @@ def request_training(
             "an on-site session needs its site",
             errors={"site_address": ["required for an on_site session"]},
         )
+    return origin
+
+
+def request_training(
+    uow: SupportUnitOfWork, *, session_in: dict[str, Any], by: Principal
+) -> TrainingSession:
+    """A session a customer asked for, or one a manager plans (``training.requested``); an
+    on-site one names its site, where dispatch will send the trainer."""
+    origin = _check_request(session_in, by)
     trainer = session_in.get("trainer") or {}
     contact = session_in.get("contact") or {}
     session = TrainingSession(
