@@ -85,7 +85,7 @@ def issue_link(questionnaire_id: uuid.UUID) -> Any:
     )
 
 
-@answers.route("/<string:token>", methods=["GET"])
+@answers.route("/<link:token>", methods=["GET"])
 @answers.by_link
 @answers.response(200, QuestionnaireForm)
 def show_form(link: str) -> Any:
@@ -93,7 +93,7 @@ def show_form(link: str) -> Any:
     return queries.get_form(session(), link, now=runtime().clock.now())
 
 
-@answers.route("/<string:token>", methods=["POST"])
+@answers.route("/<link:token>", methods=["POST"])
 @answers.by_link
 @answers.arguments(AnswerCreate)
 @answers.response(204)

@@ -84,6 +84,11 @@ class PersonQualificationsRead(ReadSchema):
 
 
 class QualificationQueryArgs(ListArgs):
+    """A record has no status: whether it passed is its filter."""
+
+    class Meta(ListArgs.Meta):
+        exclude = ("status",)
+
     person_id = fields.String(validate=ID)
     skill = fields.String(validate=ID)
     passed = QueryBoolean()
