@@ -56,6 +56,16 @@ def list_sessions(
     return page(session, query, order=order, window=window)
 
 
+def get_qualification(
+    session: Session, record_id: uuid.UUID, *, viewer: Principal
+) -> QualificationRecord:
+    """One qualification record; one outside the viewer's region is as good as absent."""
+    found: QualificationRecord = _one(
+        session, QualificationRecord, record_id, viewer, "qualification record"
+    )
+    return found
+
+
 def list_qualifications(
     session: Session, *, filters: dict[str, Any], viewer: Principal, window: Window
 ) -> Page[QualificationRecord]:

@@ -25,7 +25,8 @@ def test_a_manager_records_an_exam_and_the_event_says_so(support: Support) -> No
     body = created.get_json()
 
     assert created.status_code == 201, body
-    assert created.headers["Location"] == "/people/tech-wang/qualifications"
+    assert created.headers["Location"] == f"/qualifications/{body['id']}"
+    assert s.get(created.headers["Location"], "dispatcher").get_json() == body
     assert (body["score"], body["passed"], body["valid_until"]) == (86, True, "2028-12-01")
     [event] = s.events()
     assert (event["type"], event["region"]) == ("qualification.recorded", "east")

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services.support.models import Questionnaire
+from tests.helpers import auth
 from tests.integration.support_service import LINK_BASE, Support, make_support
 
 WORK_ORDER = "0b6c2a4e-5d7f-4c1a-9e3b-8a2d4f6c8e99"
@@ -36,9 +37,14 @@ def created(s: Support, **changes: Any) -> tuple[dict[str, Any], str]:
         "customer_ref": "C-1042",
         "technician_id": "tech-dong",
     } | changes
-    made = s.created("/questionnaires", body, "agent")
-    assert made["link"].startswith(f"{LINK_BASE}/")
-    return made, "/questionnaires/answer/" + made["link"].rsplit("/", 1)[1]
+    headers = auth("agent", sub="agent-1") | {"Idempotency-Key": f"q-{uuid.uuid4()}"}
+    response = s.client.post("/questionnaires", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    made: dict[str, Any] = response.get_json()
+    assert made["link"] is None and made["expires_at"] is None
+    link = s.step(f"/questionnaires/{made['id']}/link", {}, "agent")["link"]
+    assert link.startswith(f"{LINK_BASE}/")
+    return made, "/questionnaires/answer/" + link.rsplit("/", 1)[1]
 
 
 def test_answered_once_through_the_link_without_a_token(support: Support) -> None:
@@ -49,6 +55,11 @@ def test_answered_once_through_the_link_without_a_token(support: Support) -> Non
         stored = session.scalars(select(Questionnaire)).one()
         assert stored.token_digest == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(s.events())
+    with s.rt.db.session() as session:
+        kept = session.execute(text("SELECT response_body FROM idempotency_keys")).all()
+    assert len(kept) == 1, kept
+    assert made["id"] in kept[0][0], (made["id"], kept[0][0])
+    assert token not in kept[0][0]
     assert s.get(f"/questionnaires/{made['id']}", "agent").get_json()["link"] is None
 
     form = s.client.get(link)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import url_for
@@ -46,7 +47,7 @@ def create_record(record_in: dict[str, Any]) -> Any:
     """Record a training or exam (score 0-100, passed, validity). Managers and admin."""
     uow = unit_of_work(SqlSupportUnitOfWork)
     record = use_cases.record_qualification(uow, record_in=record_in, by=principal())
-    location = url_for("people.get_person", person_id=record.person_id)
+    location = url_for("qualifications.get_record", record_id=record.id)
     return record, 201, {"Location": location}
 
 
@@ -60,6 +61,14 @@ def list_records(filters: dict[str, Any], window: Window) -> Page[Any]:
     return queries.list_qualifications(
         session(), filters=filters, viewer=principal(), window=window
     )
+
+
+@qualifications.route("/<uuid:record_id>", methods=["GET"])
+@qualifications.requires(*READERS)
+@qualifications.response(200, QualificationRead)
+def get_record(record_id: uuid.UUID) -> Any:
+    """One record."""
+    return queries.get_qualification(session(), record_id, viewer=principal())
 
 
 @qualifications.route("/expiring", methods=["GET"])

@@ -45,8 +45,8 @@ def _uow() -> SqlSupportUnitOfWork:
 @questionnaires.arguments(QuestionnaireCreate)
 @questionnaires.response(201, QuestionnaireRead)
 def create_questionnaire(questionnaire_in: dict[str, Any]) -> Any:
-    """A questionnaire about a completed job (one per work order); the response carries
-    its one-time link, shown this once. Agents, managers, admin."""
+    """A questionnaire about a completed job (one per work order). Agents, managers, admin.
+    Its link is issued by ``POST /questionnaires/{id}/link``."""
     created = use_cases.create_questionnaire(
         _uow(), questionnaire_in=questionnaire_in, by=principal()
     )
@@ -78,8 +78,8 @@ def get_questionnaire(questionnaire_id: uuid.UUID) -> Any:
 @questionnaires.requires(*CLERKS)
 @questionnaires.response(200, QuestionnaireRead)
 def issue_link(questionnaire_id: uuid.UUID) -> Any:
-    """A new one-time link for an unanswered questionnaire (shown this once; an earlier
-    link stops working)."""
+    """A one-time link for an unanswered questionnaire, in this response only (never kept,
+    so not under an Idempotency-Key); an earlier link stops working."""
     return use_cases.issue_questionnaire_link(
         _uow(), questionnaire_id=questionnaire_id, by=principal()
     )

@@ -41,7 +41,10 @@ class QuestionnaireRead(ReadSchema):
     customer_ref = fields.String()
     link = fields.String(
         attribute="issued_link",
-        metadata={"description": "the one-time link: only in the response that issued it"},
+        metadata={
+            "description": "the one-time link: only in the response of POST "
+            "/questionnaires/{id}/link"
+        },
     )
     link_issued_at = UTCDateTimeField()
     expires_at = UTCDateTimeField()

@@ -38,7 +38,9 @@ def _issue_link(uow: SupportUnitOfWork, questionnaire: Questionnaire) -> None:
 def create_questionnaire(
     uow: SupportUnitOfWork, *, questionnaire_in: dict[str, Any], by: Principal
 ) -> Questionnaire:
-    """An agent's questionnaire about a completed job, with its link (shown once)."""
+    """An agent's questionnaire about a completed job (``questionnaire.created``). Its link
+    is issued apart (``issue_questionnaire_link``): an idempotent create keeps its response,
+    and the link must be kept nowhere."""
     require_region(by, questionnaire_in["region"])
     work_order_id = questionnaire_in["work_order_id"]
     if uow.questionnaires.for_work_order(work_order_id) is not None:
@@ -57,7 +59,6 @@ def create_questionnaire(
         created_by=by.sub,
     )
     uow.questionnaires.add(questionnaire)
-    _issue_link(uow, questionnaire)
     questionnaire.announce()
     uow.commit()
     return questionnaire

@@ -95,6 +95,8 @@ def test_a_questionnaire_link_is_kept_as_a_digest_and_answered_once() -> None:
     uow = make_uow(questionnaire_link_base="https://x.example/q/", questionnaire_valid_days="3")
     body = {"region": "east", "work_order_id": uuid.uuid4(), "customer_ref": " C-1 "}
     made = create_questionnaire(uow, questionnaire_in=body, by=AGENT)
+    assert made.issued_link is None and made.token_digest is None
+    issue_questionnaire_link(uow, questionnaire_id=made.id, by=AGENT)
     assert made.issued_link is not None and made.issued_link.startswith("https://x.example/q/")
     token = made.issued_link.rsplit("/", 1)[1]
     stored = {c.name: getattr(made, c.name) for c in Questionnaire.__table__.columns}
