@@ -174,6 +174,9 @@ class Blueprint(flask_smorest.Blueprint):
             security=[],
             description="Open: no bearer token; the link's one-time token is the credential.",
         )(wrapper)
+        documented = self.alt_response(
+            409, schema=ProblemSchema, description="The link has been used"
+        )(documented)
         return self.alt_response(410, schema=ProblemSchema, description="The link has expired")(
             documented
         )

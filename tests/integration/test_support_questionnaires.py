@@ -191,3 +191,17 @@ def test_an_accepted_repair_creates_one_questionnaire(s: Support) -> None:
     [answered] = s.events("survey.answered")
     assert answered["region"] == "south"
     assert answered["data"]["technician_id"] == event.data["technician_id"]
+
+
+def test_the_open_operations_are_documented_as_open(s: Support) -> None:
+    document = s.client.get("/openapi.json").get_json()
+    item = document["paths"]["/questionnaires/answer/{token}"]
+    for method in ("get", "post"):
+        operation = item[method]
+        assert operation["security"] == [], method
+        assert {"404", "409", "410"} <= set(operation["responses"]), method
+        assert "401" not in operation["responses"], method
+    [token] = [p for p in item["parameters"] if p["name"] == "token"]
+    assert token["schema"]["pattern"] == "^[A-Za-z0-9_-]{43}$"
+    assert "403" in item["post"]["responses"]
+    assert document["paths"]["/questionnaires"]["post"]["security"] == [{"bearerAuth": []}]
