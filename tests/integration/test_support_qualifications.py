@@ -150,3 +150,21 @@ def test_expiring_within_a_month_per_region(support: Support) -> None:
     assert people("?region=east", "dispatcher", region="north") == []
     assert s.get("/qualifications/expiring?within_days=0").status_code == 422
     assert s.get("/qualifications/expiring", "agent").status_code == 403
+
+
+def test_lists_filter_and_keep_to_the_viewers_region(support: Support) -> None:
+    s = support
+    east = s.created("/qualifications", record_body(), "manager")
+    s.created("/qualifications", record_body(person_id="tech-li", region="north"), "manager")
+    s.created("/qualifications", record_body(score=20, passed=False, valid_until=None), "admin")
+
+    def people(query: str, region: str | None = None) -> list[tuple[str, str, bool]]:
+        response = s.get(f"/qualifications{query}", "engineer", region=region)
+        assert response.status_code == 200, response.get_json()
+        return [(r["person_id"], r["region"], r["passed"]) for r in response.get_json()]
+
+    assert people("", region="north") == [("tech-li", "north", True)]
+    assert people("?passed=false") == [("tech-wang", "east", False)]
+    assert people("?region=east&passed=true") == [("tech-wang", "east", True)]
+    assert s.get("/qualifications?status=held").status_code == 422
+    assert s.get(f"/qualifications/{east['id']}", "dispatcher", region="north").status_code == 404
