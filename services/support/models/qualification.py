@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from sqlalchemy import Boolean, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,6 +52,3 @@ class QualificationRecord(Base, Aggregate):
                 "recorded_at": self.recorded_at,
             },
         )
-
-    def event_identity(self) -> dict[str, Any]:
-        return {}

@@ -14,6 +14,7 @@ from services.support import domain
 from services.support.models.base import Base
 from shared.db import UTCDateTime
 from shared.domain import Aggregate
+from shared.errors import NotFound
 
 
 class Questionnaire(Base, Aggregate):
@@ -76,7 +77,8 @@ class Questionnaire(Base, Aggregate):
         self, *, customer_ref: str, rating: int, remarks: str | None, at: dt.datetime
     ) -> None:
         """The customer's answer through the link (``survey.answered``)."""
-        assert self.expires_at is not None
+        if self.expires_at is None:  # never sent: no link can reach it
+            raise NotFound("no such link")
         domain.require_answerable(self.status, self.expires_at, at)
         domain.require_customer(self.customer_ref, customer_ref)
         self.status, self.rating, self.remarks = domain.ANSWERED, rating, remarks
