@@ -38,6 +38,6 @@ COPY --from=build /opt/venv /opt/venv
 # a stray checkout, and the application user cannot write here.
 WORKDIR /app
 USER 10001:10001
-# web ports 8001-8007, worker /metrics ports 9001-9007
-EXPOSE 8001-8007 9001-9007
+# web ports 8001-8008, worker /metrics ports 9001-9008
+EXPOSE 8001-8008 9001-9008
 CMD ["aftercare", "--help"]

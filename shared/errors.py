@@ -43,6 +43,12 @@ class Forbidden(ServiceError):
     status, slug = 403, "forbidden"
 
 
+class Gone(ServiceError):
+    """What was asked for existed and no longer may be used (an expired one-time link)."""
+
+    status, slug = 410, "gone"
+
+
 def flatten_errors(messages: Any, prefix: str = "", *, top: bool = True) -> dict[str, list[str]]:
     """marshmallow/webargs messages → ``{"field.sub": ["message", ...]}``.
 

@@ -74,6 +74,16 @@ class PastDateTime(fields.AwareDateTime):
         return moment.astimezone(dt.UTC)
 
 
+class AnyDateTime(fields.AwareDateTime):
+    """An RFC 3339 time with offset, past or future (an appointment), kept in UTC."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(dt.UTC)
+
+
 class PastDate(fields.Date):
     """A calendar date not after today."""
 

@@ -34,6 +34,7 @@ SERVICE_PORTS = {
     "complaints": 8005,
     "billing": 8006,
     "kpi": 8007,
+    "support": 8008,
 }
 SERVICE_NAMES = tuple(SERVICE_PORTS)
 

@@ -7,7 +7,7 @@
 # <SERVICE>_DB_PASSWORD_FILE (Docker secrets). Nothing secret lives in this file.
 set -euo pipefail
 
-SERVICES="intake dispatch maintenance returns complaints billing kpi"
+SERVICES="intake dispatch maintenance returns complaints billing kpi support"
 
 password_for() {
     local var file_var

@@ -12,14 +12,16 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from flask import Response, current_app, g, request
+from flask import Response, after_this_request, current_app, g, request
 from flask_smorest.pagination import PaginationParameters
 from flask_smorest.utils import prepare_response
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
 
 from shared.domain import Page, Window
 from shared.errors import PROBLEM_JSON, InvalidInput, flatten_errors
+from shared.links import TOKEN_PATTERN, link_digest, well_formed
 from shared.openapi import install_field_docs
 from shared.web.context import authenticate, principal
 from shared.web.docs import ProblemResponses
@@ -47,6 +49,12 @@ class ProblemSchema(ma.Schema):
     )
 
 
+class LinkTokenConverter(BaseConverter):
+    """``<link:token>``: a one-time link's token (anything else matches no route: a 404)."""
+
+    regex = TOKEN_PATTERN.strip("^$")
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's Api answering every error with problem+json, and documenting it."""
 
@@ -56,6 +64,13 @@ class Api(flask_smorest.Api):
         plugins = [*(extra_plugins or ()), ProblemResponses()]
         super()._init_spec(extra_plugins=plugins, **kwargs)
         install_field_docs(self.ma_plugin, self._app.extensions["aftercare"].settings.regions)
+
+    def register_link_converter(self) -> None:
+        """``<link:token>`` in routes, documented with the token's pattern."""
+        self._app.url_map.converters["link"] = LinkTokenConverter
+        self.register_converter(
+            LinkTokenConverter, lambda _c: {"type": "string", "pattern": TOKEN_PATTERN}
+        )
 
     def _register_responses(self) -> None:
         """The components flask-smorest refers to (422, default), as problem+json."""
@@ -134,6 +149,37 @@ class Blueprint(flask_smorest.Blueprint):
             )(documented)
 
         return decorator
+
+    def by_link(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        """Admit a request whose credential is the one-time token in its path
+        (``<link:token>``) instead of a bearer JWT; the view is given the token's ``link``
+        digest, never the token. A string that cannot be a token is a 404 like an unknown
+        one. The response (a problem too) is never cached and never sent on as a Referer.
+        Everything else of the kit (request screening, problems, unknown query arguments)
+        applies as ever."""
+
+        @functools.wraps(view)
+        def wrapper(*args: Any, token: str, **kwargs: Any) -> Any:
+            @after_this_request
+            def _private(response: Response) -> Response:
+                response.headers["Cache-Control"] = "no-store"
+                response.headers["Referrer-Policy"] = "no-referrer"
+                return response
+
+            if not well_formed(token):
+                return problem(404, "no such link", slug="not-found")
+            return view(*args, link=link_digest(token), **kwargs)
+
+        documented = self.doc(
+            security=[],
+            description="Open: no bearer token; the link's one-time token is the credential.",
+        )(wrapper)
+        documented = self.alt_response(
+            409, schema=ProblemSchema, description="The link has been used"
+        )(documented)
+        return self.alt_response(410, schema=ProblemSchema, description="The link has expired")(
+            documented
+        )
 
     def paginated(
         self, *, page_size: int = 10, max_page_size: int = 100

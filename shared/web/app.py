@@ -59,6 +59,7 @@ def build_app(
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
+    api.register_link_converter()
     for blp in definition.blueprints():
         api.register_blueprint(blp)
     app.register_blueprint(_ops_blueprint(rt))

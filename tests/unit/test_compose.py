@@ -38,6 +38,7 @@ SPEC_PORTS = {
     "complaints": 8005,
     "billing": 8006,
     "kpi": 8007,
+    "support": 8008,
 }
 ROLES = ("web", "worker", "migrate")
 REQUIRED_SECRETS = {"POSTGRES_PASSWORD"} | {
