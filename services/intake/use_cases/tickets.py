@@ -1,4 +1,4 @@
-"""Intake's use cases: registering tickets, the assessment-agreement loop, closing on what
+"""Ticket use cases: registering tickets, the assessment-agreement loop, closing on what
 dispatch reports. Each loads through the unit of work, lets the ticket decide and record,
 and commits."""
 

@@ -1,0 +1,25 @@
+"""Intake's REST schemas: tickets and their steps, and consultations."""
+
+from __future__ import annotations
+
+from services.intake.schemas.tickets import (
+    AssessmentCreate,
+    ResolutionCreate,
+    SolutionResponseCreate,
+    TicketCreate,
+    TicketQueryArgs,
+    TicketRead,
+    TicketSummaryRead,
+    TimelineEntryRead,
+)
+
+__all__ = [
+    "AssessmentCreate",
+    "ResolutionCreate",
+    "SolutionResponseCreate",
+    "TicketCreate",
+    "TicketQueryArgs",
+    "TicketRead",
+    "TicketSummaryRead",
+    "TimelineEntryRead",
+]

@@ -1,0 +1,24 @@
+"""Intake's use cases: registering tickets, the assessment-agreement loop, closing on what
+dispatch reports, and answering consultations."""
+
+from __future__ import annotations
+
+from services.intake.use_cases.tickets import (
+    assess_ticket,
+    close_ticket_after_repair,
+    escalate_ticket,
+    open_ticket_from_issue,
+    record_solution_response,
+    register_ticket,
+    resolve_ticket,
+)
+
+__all__ = [
+    "assess_ticket",
+    "close_ticket_after_repair",
+    "escalate_ticket",
+    "open_ticket_from_issue",
+    "record_solution_response",
+    "register_ticket",
+    "resolve_ticket",
+]
