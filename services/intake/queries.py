@@ -21,7 +21,11 @@ def get_ticket(session: Session, ticket_id: uuid.UUID, *, viewer: Principal) -> 
     ticket = session.scalars(
         select(Ticket)
         .where(Ticket.id == ticket_id)
-        .options(selectinload(Ticket.assessments), selectinload(Ticket.timeline))
+        .options(
+            selectinload(Ticket.assessments),
+            selectinload(Ticket.timeline),
+            selectinload(Ticket.consultation),
+        )
     ).first()
     if ticket is None:
         raise NotFound(f"no ticket {ticket_id}")
@@ -58,7 +62,7 @@ def list_tickets(
     window: Window,
 ) -> Page[Ticket]:
     """A page of tickets, newest first, with the total count."""
-    query = _filtered(filters, viewer, now)
+    query = _filtered(filters, viewer, now).options(selectinload(Ticket.consultation))
     return page(session, query, order=(Ticket.created_at.desc(), Ticket.id), window=window)
 
 

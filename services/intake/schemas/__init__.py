@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from services.intake.schemas.consultations import (
+    AnswerCreate,
+    AnswerRatingCreate,
+    ConsultationRead,
+    EscalationCreate,
+)
 from services.intake.schemas.tickets import (
     AssessmentCreate,
     ResolutionCreate,
@@ -14,7 +20,11 @@ from services.intake.schemas.tickets import (
 )
 
 __all__ = [
+    "AnswerCreate",
+    "AnswerRatingCreate",
     "AssessmentCreate",
+    "ConsultationRead",
+    "EscalationCreate",
     "ResolutionCreate",
     "SolutionResponseCreate",
     "TicketCreate",
