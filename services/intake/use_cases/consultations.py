@@ -81,13 +81,18 @@ def answer_ticket(
     steps.answer(
         ticket,
         answer=answer_in["answer"],
-        documents=[dict(document) for document in answer_in.get("documents", [])],
+        documents=[_document(document) for document in answer_in.get("documents", [])],
         at=at,
         by=by.sub,
         roles=by.roles,
     )
     uow.commit()
     return ticket
+
+
+def _document(document: dict[str, Any]) -> dict[str, Any]:
+    """A document reference as kept: every field, null when not given."""
+    return {name: document.get(name) for name in ("title", "url", "document_id", "checksum")}
 
 
 def rate_answer(
