@@ -375,3 +375,20 @@ def test_each_consultation_step_admits_only_its_roles(api: IntakeApi, endpoint: 
         outcomes[role] = api.step(tid, endpoint, body, role=role).status_code
     assert {role for role, code in outcomes.items() if code == 200} == ADMITTED[endpoint]
     assert {code for role, code in outcomes.items() if role not in ADMITTED[endpoint]} == {403}
+
+
+def test_a_repair_ticket_shows_no_consultation_and_stores_its_idempotent_response(
+    api: IntakeApi,
+) -> None:
+    # The response is built without reading the consultation after the commit: a read then
+    # would hold SQLite's write lock while the Idempotency-Key's response is stored.
+    headers = {**auth("agent"), "Idempotency-Key": "repair-0001"}
+    body = _new_ticket()
+
+    first = api.client.post("/tickets", json=body, headers=headers)
+    again = api.client.post("/tickets", json=body, headers=headers)
+
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["consultation"] is None
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.get_json() == first.get_json()

@@ -234,6 +234,7 @@ def _open_ticket(
         version=0,
         assessments=[],
         timeline=[],
+        consultation=None,  # known, so the response reads no row after the commit
     )
     ticket.set_warranty(_warranty(uow, ticket))
     ticket.first_response_due_at = _first_response_due(uow, ticket)
