@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from services.intake.models import Ticket, TimelineEntry
+from services.intake.models import Consultation, Ticket, TimelineEntry
 from shared.auth import Principal
 from shared.db import page
 from shared.domain import Page, Window, require_visible
@@ -50,6 +50,21 @@ def _filtered(filters: dict[str, Any], viewer: Principal, now: dt.datetime) -> S
         late = and_(answered.is_(None), due < now)
         in_time = or_(answered.is_not(None), due.is_(None), due >= now)
         query = query.where(late if overdue else in_time)
+    return _consultations_filtered(query, filters, now)
+
+
+def _consultations_filtered(
+    query: Select[Any], filters: dict[str, Any], now: dt.datetime
+) -> Select[Any]:
+    if filters.get("topic"):
+        on_topic = select(Consultation.ticket_id).where(Consultation.topic == filters["topic"])
+        query = query.where(Ticket.id.in_(on_topic))
+    overdue = filters.get("overdue_response")
+    if overdue is not None:
+        late = select(Consultation.ticket_id).where(
+            Consultation.answered_at.is_(None), Consultation.response_due_at < now
+        )
+        query = query.where(Ticket.id.in_(late) if overdue else Ticket.id.not_in(late))
     return query
 
 

@@ -392,3 +392,23 @@ def test_a_repair_ticket_shows_no_consultation_and_stores_its_idempotent_respons
     assert first.get_json()["consultation"] is None
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert again.get_json() == first.get_json()
+
+
+def test_consultations_are_listed_by_topic_and_overdue_response(api: IntakeApi) -> None:
+    overdue = consultation(api, "use", "high")  # due 07:30 UTC
+    answered_one = answered(api, "use")
+    not_yet_due = consultation(api, "selection", "normal")  # due Wed 03:00 UTC
+    repair = str(api.create()["id"])
+    api.clock.advance(hours=6)  # 08:00 UTC
+
+    def listed(query: str) -> set[str]:
+        response = api.client.get(f"/tickets?{query}&page_size=50", headers=auth("manager"))
+        assert response.status_code == 200, response.get_json()
+        return {t["id"] for t in response.get_json()}
+
+    assert listed("overdue_response=true") == {overdue}
+    assert listed("overdue_response=false") == {answered_one, not_yet_due, repair}
+    assert listed("topic=selection") == {not_yet_due}
+    assert listed("topic=use&overdue_response=false") == {answered_one}
+    bad = api.client.get("/tickets?topic=weather", headers=auth("manager"))
+    assert bad.status_code == 422 and "topic" in bad.get_json()["errors"]

@@ -8,9 +8,12 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from services.intake.domain import TOPICS
 from shared.schemas import (
     InputSchema,
     PastDateTime,
+    QueryBoolean,
+    QuerySchema,
     ReadSchema,
     Sha256,
     UTCDateTimeField,
@@ -107,3 +110,17 @@ class ConsultationRead(ReadSchema):
     def _response_met(self, consultation: Any) -> bool | None:
         met: bool | None = consultation.response_met(current_time())
         return met
+
+
+class ConsultationFilters(QuerySchema):
+    """The list filters a ticket list takes for consultations."""
+
+    topic = fields.String(
+        validate=validate.OneOf(TOPICS), metadata={"description": "consultations on this topic"}
+    )
+    overdue_response = QueryBoolean(
+        metadata={
+            "description": "true: consultations not answered and past their response deadline; "
+            "false: the rest"
+        }
+    )

@@ -18,7 +18,7 @@ from services.intake.domain import (
     STATUSES,
     TOPICS,
 )
-from services.intake.schemas.consultations import ConsultationRead
+from services.intake.schemas.consultations import ConsultationFilters, ConsultationRead
 from shared.schemas import (
     Boolean,
     DecimalField,
@@ -284,7 +284,7 @@ class TicketSummaryRead(TicketRead):
         exclude = ("assessments", "timeline")
 
 
-class TicketQueryArgs(ListArgs):
+class TicketQueryArgs(ConsultationFilters, ListArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
