@@ -137,11 +137,11 @@ def resolve_ticket(
     """Resolve and close a consultation (answering it), or a ticket whose solution needs
     no visit."""
     ticket = _ticket_for_step(uow, ticket_id, by=by)
+    _complete_legacy_ticket(uow, ticket)
     if ticket.kind == "consultation":
         answer_in = {"answer": resolution_in["resolution"], **resolution_in}
         return answer_ticket(uow, ticket, answer_in=answer_in, by=by, field="resolved_at")
     ticket.require_resolvable()
-    _complete_legacy_ticket(uow, ticket)
     now = uow.clock.now()
     at = ticket.step_time(resolution_in.get("resolved_at"), now=now, field="resolved_at")
     ticket.resolve(resolution_in["resolution"], at=at, actor=by.sub)
