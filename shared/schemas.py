@@ -9,7 +9,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import current_app, has_app_context
-from marshmallow import fields
+from marshmallow import fields, validate
 
 
 class InputSchema(ma.Schema):
@@ -43,11 +43,16 @@ def _configured_regions() -> tuple[str, ...]:
     return DEFAULT_REGIONS
 
 
-def _now() -> dt.datetime:
+def current_time() -> dt.datetime:
+    """Now on the app's clock (a fixed one in tests), else the system's: what a read schema
+    judges "overdue" or "met" against."""
     if has_app_context() and "aftercare" in current_app.extensions:
         moment: dt.datetime = current_app.extensions["aftercare"].clock.now()
         return moment
     return dt.datetime.now(dt.UTC)
+
+
+_now = current_time
 
 
 class Region(fields.String):
@@ -118,6 +123,14 @@ class DecimalField(fields.Decimal):
         if isinstance(value, bool) or (isinstance(value, str) and not _DECIMAL.fullmatch(value)):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Sha256(fields.String):
+    """A SHA-256 digest as 64 lowercase hex digits (a document's checksum)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        hex_digits = validate.Regexp(r"^[0-9a-f]{64}$", error="not 64 lowercase hex digits")
+        super().__init__(validate=[validate.Length(equal=64), hex_digits], **kwargs)
 
 
 class Boolean(fields.Boolean):

@@ -1,5 +1,6 @@
 """Intake's rules: the ticket's vocabulary and status machine, warranty as of the report
-date, and the first-response deadline. Plain Python: no web, no database."""
+date, the first-response deadline, and a consultation's response deadline and who may answer
+it. Plain Python: no web, no database."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 from shared.calendar import BusinessCalendar, add_business_time
 from shared.clock import rfc3339
 from shared.domain import require_status
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, Forbidden, InvalidInput
 
 # How customers reach us; tickets opened from a maintenance finding come by "maintenance".
 CUSTOMER_CHANNELS = ("hotline", "email", "chat", "web", "partner")
@@ -22,6 +23,8 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 NATURES = ("product_defect", "installation", "usage", "wear", "environment", "other")
 SEVERITIES = ("low", "medium", "high", "critical")
 WARRANTY_STATUSES = ("in_warranty", "out_of_warranty", "unknown")
+# What a consultation asks about (technical support).
+TOPICS = ("selection", "installation_commissioning", "use", "maintenance")
 
 NEW = "new"
 ASSESSED = "assessed"  # a solution is proposed, waiting for the customer's answer
@@ -29,11 +32,22 @@ AWAITING_REASSESSMENT = "awaiting_reassessment"  # the customer rejected it
 AWAITING_REPAIR = "awaiting_repair"  # accepted; dispatch does the work
 CLOSED = "closed"
 ESCALATED = "escalated"  # dispatch escalated to replacement or return; closed
-STATUSES = (NEW, ASSESSED, AWAITING_REASSESSMENT, AWAITING_REPAIR, CLOSED, ESCALATED)
+AWAITING_ENGINEER = "awaiting_engineer"  # a consultation the agent could not answer
+STATUSES = (
+    NEW,
+    ASSESSED,
+    AWAITING_REASSESSMENT,
+    AWAITING_REPAIR,
+    CLOSED,
+    ESCALATED,
+    AWAITING_ENGINEER,
+)
 
 ASSESSABLE = (NEW, AWAITING_REASSESSMENT)
 ANSWERABLE = (ASSESSED,)
-CONSULTATION_RESOLVABLE = (NEW, ASSESSED, AWAITING_REASSESSMENT)
+CONSULTATION_ESCALATABLE = (NEW, ASSESSED, AWAITING_REASSESSMENT)
+# Answering a consultation resolves it: at any open step before dispatch, escalated or not.
+CONSULTATION_RESOLVABLE = (*CONSULTATION_ESCALATABLE, AWAITING_ENGINEER)
 
 # Business hours to a first response, by priority (SPEC: a first-response deadline is kept).
 FIRST_RESPONSE_HOURS = {"urgent": 2, "high": 4, "normal": 8, "low": 16}
@@ -88,6 +102,82 @@ def first_response_due(
     """The first-response deadline: the priority's business hours on the region's calendar."""
     hours = FIRST_RESPONSE_HOURS[priority]
     return add_business_time(calendar, reported_at, dt.timedelta(hours=hours))
+
+
+@dataclass(frozen=True)
+class ResponsePolicy:
+    """Business hours to answer a consultation: by priority, overridden per topic."""
+
+    by_priority: Mapping[str, float]
+    by_topic: Mapping[str, Mapping[str, float]]
+
+    def hours(self, topic: str | None, priority: str) -> float:
+        """The topic's hours for this priority, else the priority's (no topic: legacy)."""
+        own = self.by_topic.get(topic or "", {})
+        return own.get(priority, self.by_priority[priority])
+
+
+def _hours_table(raw: Any, where: str, *, complete: bool) -> dict[str, float]:
+    table = dict(raw or {})
+    unknown = set(table) - set(PRIORITIES)
+    missing = set(PRIORITIES) - set(table) if complete else set()
+    if unknown or missing:
+        wrong = f"unknown priorities {sorted(unknown)}, missing {sorted(missing)}"
+        raise ValueError(f"{where}: {wrong}")
+    hours = {str(k): float(v) for k, v in table.items()}
+    if any(not 0 < h <= 1000 for h in hours.values()):
+        raise ValueError(f"{where}: hours must be more than 0 and at most 1000")
+    return hours
+
+
+def response_policy(raw: Mapping[str, Any]) -> ResponsePolicy:
+    """The response policy from its YAML document: ``hours`` by priority (every priority),
+    ``topics.<topic>`` overriding some priorities; anything unknown is refused."""
+    topics = dict(raw.get("topics") or {})
+    if unknown := set(topics) - set(TOPICS):
+        raise ValueError(f"consultation policy: unknown topics {sorted(unknown)}")
+    return ResponsePolicy(
+        by_priority=_hours_table(raw.get("hours"), "hours", complete=True),
+        by_topic={
+            topic: _hours_table(spec, f"topics.{topic}", complete=False)
+            for topic, spec in topics.items()
+        },
+    )
+
+
+def consultation_response_due(
+    calendar: BusinessCalendar,
+    *,
+    policy: ResponsePolicy,
+    topic: str | None,
+    priority: str,
+    asked_at: dt.datetime,
+) -> dt.datetime:
+    """When a consultation must be answered: the topic's (or priority's) business hours
+    from the moment the customer asked, on the region's calendar."""
+    hours = policy.hours(topic, priority)
+    return add_business_time(calendar, asked_at, dt.timedelta(hours=hours))
+
+
+def require_consultation(ticket_id: Any, kind: str, step: str) -> None:
+    """409 unless the ticket is a consultation."""
+    if kind != "consultation":
+        raise Conflict(
+            f"ticket {ticket_id} is a {kind} ticket: {step} is for a consultation",
+            errors={"kind": [f"is {kind}"]},
+        )
+
+
+def require_answerer(
+    ticket_id: Any, *, escalated: bool, engineer: str | None, sub: str, roles: frozenset[str]
+) -> None:
+    """Once escalated, an engineer answers (the one named, if one was); an admin always may."""
+    if not escalated or "admin" in roles:
+        return
+    if "engineer" not in roles:
+        raise Forbidden(f"consultation {ticket_id} was escalated: an engineer answers it")
+    if engineer is not None and engineer != sub:
+        raise Forbidden(f"consultation {ticket_id} was escalated to {engineer}: they answer it")
 
 
 @dataclass(frozen=True)

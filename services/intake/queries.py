@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from services.intake.models import Ticket, TimelineEntry
+from services.intake.models import Consultation, Ticket, TimelineEntry
 from shared.auth import Principal
 from shared.db import page
 from shared.domain import Page, Window, require_visible
@@ -21,7 +21,11 @@ def get_ticket(session: Session, ticket_id: uuid.UUID, *, viewer: Principal) -> 
     ticket = session.scalars(
         select(Ticket)
         .where(Ticket.id == ticket_id)
-        .options(selectinload(Ticket.assessments), selectinload(Ticket.timeline))
+        .options(
+            selectinload(Ticket.assessments),
+            selectinload(Ticket.timeline),
+            selectinload(Ticket.consultation),
+        )
     ).first()
     if ticket is None:
         raise NotFound(f"no ticket {ticket_id}")
@@ -46,6 +50,21 @@ def _filtered(filters: dict[str, Any], viewer: Principal, now: dt.datetime) -> S
         late = and_(answered.is_(None), due < now)
         in_time = or_(answered.is_not(None), due.is_(None), due >= now)
         query = query.where(late if overdue else in_time)
+    return _consultations_filtered(query, filters, now)
+
+
+def _consultations_filtered(
+    query: Select[Any], filters: dict[str, Any], now: dt.datetime
+) -> Select[Any]:
+    if filters.get("topic"):
+        on_topic = select(Consultation.ticket_id).where(Consultation.topic == filters["topic"])
+        query = query.where(Ticket.id.in_(on_topic))
+    overdue = filters.get("overdue_response")
+    if overdue is not None:
+        late = select(Consultation.ticket_id).where(
+            Consultation.answered_at.is_(None), Consultation.response_due_at < now
+        )
+        query = query.where(Ticket.id.in_(late) if overdue else Ticket.id.not_in(late))
     return query
 
 
@@ -58,7 +77,7 @@ def list_tickets(
     window: Window,
 ) -> Page[Ticket]:
     """A page of tickets, newest first, with the total count."""
-    query = _filtered(filters, viewer, now)
+    query = _filtered(filters, viewer, now).options(selectinload(Ticket.consultation))
     return page(session, query, order=(Ticket.created_at.desc(), Ticket.id), window=window)
 
 

@@ -10,7 +10,10 @@ from flask import url_for
 from services.intake import queries, use_cases
 from services.intake.repositories import IntakeUnitOfWork
 from services.intake.schemas import (
+    AnswerCreate,
+    AnswerRatingCreate,
     AssessmentCreate,
+    EscalationCreate,
     ResolutionCreate,
     SolutionResponseCreate,
     TicketCreate,
@@ -28,6 +31,10 @@ blp = Blueprint(
 READERS = ("agent", "engineer", "manager", "admin")
 NOT_FOUND = {"schema": ProblemSchema, "description": "No such ticket (or not in your region)"}
 CONFLICT = {"schema": ProblemSchema, "description": "The ticket's status forbids this step"}
+NOT_A_CONSULTATION = {
+    "schema": ProblemSchema,
+    "description": "Not a consultation, or its status forbids this step",
+}
 
 
 def uow() -> IntakeUnitOfWork:
@@ -116,7 +123,52 @@ def respond_to_solution(response_in: dict[str, Any], ticket_id: uuid.UUID) -> An
 @blp.alt_response(404, **NOT_FOUND)
 @blp.alt_response(409, **CONFLICT)
 def resolve_ticket(resolution_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
-    """Resolve and close a consultation, or a ticket whose solution needs no visit."""
+    """Resolve and close a consultation (that is answering it: see /answer), or a ticket
+    whose solution needs no visit."""
     return use_cases.resolve_ticket(
         uow(), ticket_id=ticket_id, resolution_in=resolution_in, by=principal()
     )
+
+
+@blp.route("/<uuid:ticket_id>/escalation", methods=["POST"])
+@blp.requires("agent", "manager", "admin")
+@blp.idempotent
+@blp.arguments(EscalationCreate)
+@blp.response(200, TicketRead)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, **NOT_A_CONSULTATION)
+def escalate_consultation(escalation_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+    """Escalate a consultation the agent cannot answer to an engineer (optionally named),
+    with the reason; only before it is answered, once."""
+    return use_cases.escalate_consultation(
+        uow(), ticket_id=ticket_id, escalation_in=escalation_in, by=principal()
+    )
+
+
+@blp.route("/<uuid:ticket_id>/answer", methods=["POST"])
+@blp.requires("agent", "engineer", "admin")
+@blp.idempotent
+@blp.arguments(AnswerCreate)
+@blp.response(200, TicketRead)
+@blp.alt_response(403, schema=ProblemSchema, description="Escalated: an engineer answers")
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, **NOT_A_CONSULTATION)
+def answer_consultation(answer_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+    """Answer a consultation, with the documents it refers to, and so resolve it (once).
+    Escalated, an engineer answers it (the one named, if any). Judged against its response
+    deadline."""
+    return use_cases.answer_consultation(
+        uow(), ticket_id=ticket_id, answer_in=answer_in, by=principal()
+    )
+
+
+@blp.route("/<uuid:ticket_id>/answer-rating", methods=["POST"])
+@blp.requires("agent", "manager", "admin")
+@blp.idempotent
+@blp.arguments(AnswerRatingCreate)
+@blp.response(200, TicketRead)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, **NOT_A_CONSULTATION)
+def rate_answer(rating_in: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+    """Record the customer's rating of a consultation's answer (1-5, once, after it)."""
+    return use_cases.rate_answer(uow(), ticket_id=ticket_id, rating_in=rating_in, by=principal())

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from services.intake import SERVICE as INTAKE
-from services.intake.models import Assessment, Ticket, TimelineEntry
+from services.intake.models import Assessment, Consultation, Ticket, TimelineEntry
 from shared.clock import FixedClock
 from shared.db import OutboxMessage
 from shared.migrations import upgrade
@@ -50,6 +50,8 @@ class IntakeApi:
     clock: FixedClock
 
     def create(self, **changes: Any) -> dict[str, Any]:
+        if changes.get("kind") == "consultation":
+            changes.setdefault("topic", "use")  # a consultation must say what it asks about
         response = self.client.post("/tickets", json=ticket_body(**changes), headers=auth("agent"))
         assert response.status_code == 201, response.get_json()
         created: dict[str, Any] = response.get_json()
@@ -70,6 +72,14 @@ class IntakeApi:
     def resolve(self, ticket_id: str, body: Any, role: str = "agent") -> TestResponse:
         return self.client.post(
             f"/tickets/{ticket_id}/resolve", json=body, headers=auth(role, sub="ag-1")
+        )
+
+    def step(
+        self, ticket_id: str, endpoint: str, body: Any, role: str = "agent", sub: str = "ag-1"
+    ) -> TestResponse:
+        """POST a step (``answer``, ``escalation``, ``answer-rating``...) as ``role``."""
+        return self.client.post(
+            f"/tickets/{ticket_id}/{endpoint}", json=body, headers=auth(role, sub=sub)
         )
 
     def ticket(self, ticket_id: str) -> dict[str, Any]:
@@ -104,7 +114,7 @@ class IntakeApi:
         with self.rt.db.session() as session:
             return {
                 model.__name__: int(session.scalar(select(func.count()).select_from(model)) or 0)
-                for model in (Ticket, Assessment, TimelineEntry, OutboxMessage)
+                for model in (Ticket, Assessment, Consultation, TimelineEntry, OutboxMessage)
             }
 
     def events(self, ticket_id: str | None = None) -> list[dict[str, Any]]:

@@ -194,13 +194,22 @@ def test_resolving_a_consultation_is_its_first_response_and_closes_it(api: Intak
     assert (ticket["status"], ticket["close_reason"]) == ("closed", "resolved")
     assert ticket["first_responded_at"] == "2026-11-30T03:00:00Z"
     assert ticket["first_response_met"] is True
-    assert [s["kind"] for s in ticket["timeline"]] == ["reported", "resolved", "closed"]
+    # Resolving a consultation is answering it: kpi counts its response time either way.
+    kinds = [s["kind"] for s in ticket["timeline"]]
+    assert kinds == ["reported", "consultation_answered", "resolved", "closed"]
     events = api.events(tid)
-    assert [e["type"] for e in events] == ["ticket.created", "ticket.resolved", "ticket.closed"]
+    assert [e["type"] for e in events] == [
+        "ticket.created",
+        "consultation.answered",
+        "ticket.resolved",
+        "ticket.closed",
+    ]
+    assert events[1]["data"]["answered_by"] == "ag-1"
+    assert events[1]["data"]["within_deadline"] is True
     # normal: 8 business hours from Mon 10:00 → 12:00 (2h) + 13:30-17:30 (4h) + Tue
     # 08:30-10:30 (2h) = Tue 10:30 in Shanghai.
-    assert events[1]["data"]["first_response"] is True
-    assert events[1]["data"]["first_response_due_at"] == "2026-12-01T02:30:00+00:00"
+    assert events[2]["data"]["first_response"] is True
+    assert events[2]["data"]["first_response_due_at"] == "2026-12-01T02:30:00+00:00"
 
 
 def test_a_repair_with_a_no_visit_solution_can_be_resolved(api: IntakeApi) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.intake import domain
 from services.intake.models.base import Base
+from services.intake.models.consultation import Consultation
 from services.intake.models.steps import Assessment, TimelineEntry
 from shared.clock import rfc3339
 from shared.db import UTCDateTime
@@ -78,6 +79,8 @@ class Ticket(Base, Aggregate):
     timeline: Mapped[list[TimelineEntry]] = relationship(
         order_by="(TimelineEntry.at, TimelineEntry.id)", back_populates="ticket"
     )
+    # A consultation's own record (None for other kinds).
+    consultation: Mapped[Consultation | None] = relationship(back_populates="ticket")
 
     @property
     def warranty(self) -> dict[str, Any] | None:

@@ -218,7 +218,7 @@ def test_an_accepted_solution_without_a_visit_resolves_and_closes(
 
 
 def test_a_consultation_is_resolved_without_assessment(uow: FakeIntakeUnitOfWork) -> None:
-    ticket_id = registered(uow, kind="consultation")
+    ticket_id = registered(uow, kind="consultation", topic="use")
     ticket = use_cases.resolve_ticket(
         uow, ticket_id=ticket_id, resolution_in={"resolution": "use primer B"}, by=AGENT
     )

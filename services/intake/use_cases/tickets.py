@@ -1,4 +1,4 @@
-"""Intake's use cases: registering tickets, the assessment-agreement loop, closing on what
+"""Ticket use cases: registering tickets, the assessment-agreement loop, closing on what
 dispatch reports. Each loads through the unit of work, lets the ticket decide and record,
 and commits."""
 
@@ -13,9 +13,10 @@ from typing import Any
 from services.intake import domain
 from services.intake.models import Assessment, Ticket
 from services.intake.repositories import IntakeUnitOfWork
+from services.intake.use_cases.common import ticket_for_step as _ticket_for_step
+from services.intake.use_cases.consultations import answer_ticket, open_consultation
 from shared.auth import Principal
-from shared.domain import require_region, require_visible
-from shared.errors import NotFound
+from shared.domain import require_region
 
 log = logging.getLogger(__name__)
 CENTS = Decimal("0.01")
@@ -42,6 +43,8 @@ def register_ticket(uow: IntakeUnitOfWork, *, ticket_in: dict[str, Any], by: Pri
         "preferred_time": ticket_in.get("preferred_time"),
     } | _site_columns(ticket_in.get("site"))
     ticket = _open_ticket(uow, values, reported_at=ticket_in.get("reported_at"), actor=by.sub)
+    if ticket.kind == "consultation":
+        open_consultation(uow, ticket, topic=ticket_in["topic"])
     uow.commit()
     return ticket
 
@@ -131,10 +134,14 @@ def record_solution_response(
 def resolve_ticket(
     uow: IntakeUnitOfWork, *, ticket_id: uuid.UUID, resolution_in: dict[str, Any], by: Principal
 ) -> Ticket:
-    """Resolve and close a consultation, or a ticket whose solution needs no visit."""
+    """Resolve and close a consultation (answering it), or a ticket whose solution needs
+    no visit."""
     ticket = _ticket_for_step(uow, ticket_id, by=by)
-    ticket.require_resolvable()
     _complete_legacy_ticket(uow, ticket)
+    if ticket.kind == "consultation":
+        answer_in = {"answer": resolution_in["resolution"], **resolution_in}
+        return answer_ticket(uow, ticket, answer_in=answer_in, by=by, field="resolved_at")
+    ticket.require_resolvable()
     now = uow.clock.now()
     at = ticket.step_time(resolution_in.get("resolved_at"), now=now, field="resolved_at")
     ticket.resolve(resolution_in["resolution"], at=at, actor=by.sub)
@@ -186,16 +193,6 @@ def escalate_ticket(
     return ticket
 
 
-def _ticket_for_step(uow: IntakeUnitOfWork, ticket_id: uuid.UUID, *, by: Principal) -> Ticket:
-    """The ticket, locked for this transaction; 404 when unknown or outside the caller's
-    region alike (a different answer would tell a region-limited caller which ids exist)."""
-    ticket = uow.tickets.get(ticket_id, for_update=True)
-    if ticket is None:
-        raise NotFound(f"no ticket {ticket_id}")
-    require_visible(by, ticket.region, f"no ticket {ticket_id}")
-    return ticket
-
-
 def _open_ticket_for(uow: IntakeUnitOfWork, ticket_id: uuid.UUID, event: str) -> Ticket | None:
     ticket = uow.tickets.get(ticket_id, for_update=True)
     if ticket is None:
@@ -237,6 +234,7 @@ def _open_ticket(
         version=0,
         assessments=[],
         timeline=[],
+        consultation=None,  # known, so the response reads no row after the commit
     )
     ticket.set_warranty(_warranty(uow, ticket))
     ticket.first_response_due_at = _first_response_due(uow, ticket)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, has_app_context
 from marshmallow import fields, validate
 
 from services.intake.domain import (
@@ -18,7 +16,9 @@ from services.intake.domain import (
     PRIORITIES,
     SEVERITIES,
     STATUSES,
+    TOPICS,
 )
+from services.intake.schemas.consultations import ConsultationFilters, ConsultationRead
 from shared.schemas import (
     Boolean,
     DecimalField,
@@ -30,6 +30,7 @@ from shared.schemas import (
     ReadSchema,
     Region,
     UTCDateTimeField,
+    current_time,
 )
 
 
@@ -100,6 +101,17 @@ class TicketCreate(InputSchema):
     reported_at = PastDateTime(
         metadata={"description": "when the customer reported it (default: now)"}
     )
+    topic = fields.String(
+        validate=validate.OneOf(TOPICS),
+        metadata={"description": "what a consultation asks about: required for a consultation"},
+    )
+
+    @ma.validates_schema
+    def _topic(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("kind") == "consultation" and "topic" not in data:
+            raise ma.ValidationError("required for a consultation", "topic")
+        if data.get("kind") != "consultation" and "topic" in data:
+            raise ma.ValidationError("only a consultation has a topic", "topic")
 
 
 class AssessmentCreate(InputSchema):
@@ -204,13 +216,6 @@ class TimelineEntryRead(ReadSchema):
     details = fields.Dict()
 
 
-def _now() -> dt.datetime:
-    if has_app_context() and "aftercare" in current_app.extensions:
-        moment: dt.datetime = current_app.extensions["aftercare"].clock.now()
-        return moment
-    return dt.datetime.now(dt.UTC)
-
-
 _CUSTOMER_OUT, _PRODUCT_OUT = CustomerOut(), ProductOut()
 
 
@@ -260,11 +265,15 @@ class TicketRead(ReadSchema):
     close_reason = fields.String()
     work_order_id = fields.UUID()
     source_event_id = fields.String()
+    consultation = fields.Nested(
+        ConsultationRead,
+        metadata={"description": "a consultation's topic, deadline, escalation, answer, rating"},
+    )
     assessments = fields.List(fields.Nested(AssessmentRead))
     timeline = fields.List(fields.Nested(TimelineEntryRead))
 
     def _first_response_met(self, ticket: Any) -> bool | None:
-        met: bool | None = ticket.first_response_met(_now())
+        met: bool | None = ticket.first_response_met(current_time())
         return met
 
 
@@ -275,7 +284,7 @@ class TicketSummaryRead(TicketRead):
         exclude = ("assessments", "timeline")
 
 
-class TicketQueryArgs(ListArgs):
+class TicketQueryArgs(ConsultationFilters, ListArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
