@@ -15,8 +15,8 @@ from console.clients import ApiError
 from console.config import ConsoleSettings
 from console.context import current_user, has_role
 from console.context import settings as current_settings
-from console.sessions import ServerSessionInterface, SessionStore
 from console.labels import label, local_time
+from console.sessions import ServerSessionInterface, SessionStore
 from console.sla import hours_minutes
 from console.users import UserDirectory
 from console.views import auth, technician, tickets

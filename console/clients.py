@@ -3,6 +3,7 @@ problem response becomes an ApiError carrying its message and per-field errors."
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,9 @@ class ServiceClient:
         key = idempotency_key or str(uuid.uuid4())
         return self._call("POST", path, json=body, headers={"Idempotency-Key": key})
 
-    def _call(self, method: str, path: str, headers: dict[str, str] | None = None, **kw: Any) -> Reply:
+    def _call(
+        self, method: str, path: str, headers: dict[str, str] | None = None, **kw: Any
+    ) -> Reply:
         all_headers = {"Accept": "application/json", **(headers or {})}
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
@@ -70,14 +73,13 @@ def _problem(response: requests.Response) -> ApiError:
         body = {}
     if not isinstance(body, dict):
         body = {}
-    errors = body.get("errors") if isinstance(body.get("errors"), dict) else {}
+    errors = body.get("errors")
+    errors = errors if isinstance(errors, dict) else {}
     detail = body.get("detail") or body.get("title") or response.reason or "error"
     return ApiError(response.status_code, str(detail), {k: list(v) for k, v in errors.items()})
 
 
 def _total(response: requests.Response) -> int | None:
-    import json
-
     header = response.headers.get("X-Pagination")
     if not header:
         return None

@@ -37,9 +37,7 @@ def has_role(*roles: str) -> bool:
 def api(service: str) -> ServiceClient:
     """``service``'s API under the signed-in user's token."""
     config = settings()
-    return ServiceClient(
-        config.service_urls[service], session.get("token"), config.request_timeout
-    )
+    return ServiceClient(config.service_urls[service], session.get("token"), config.request_timeout)
 
 
 def now() -> dt.datetime:

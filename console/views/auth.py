@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from console.config import SERVICE_PORTS
-from console.context import current_user, settings
+from console.context import settings
 from console.i18n import LANGUAGES
 from console.users import UserDirectory
 from shared.auth import mint_token
@@ -30,7 +39,9 @@ def sign_in() -> Any:
     if request.method == "GET":
         return render_template("sign_in.html", next=request.args.get("next", ""))
     directory: UserDirectory = current_app.extensions["console"]["users"]
-    user = directory.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+    user = directory.authenticate(
+        request.form.get("username", ""), request.form.get("password", "")
+    )
     if user is None:
         error = _("Wrong user name or password.")
         return render_template("sign_in.html", error=error, next=request.form.get("next")), 401
@@ -51,8 +62,12 @@ def sign_in() -> Any:
     session.rotate()  # type: ignore[attr-defined]
     session.update(
         token=token,
-        user={"username": user.username, "name": user.name, "roles": list(user.roles),
-              "region": user.region},
+        user={
+            "username": user.username,
+            "name": user.name,
+            "roles": list(user.roles),
+            "region": user.region,
+        },
     )
     if lang:
         session["lang"] = lang
@@ -78,8 +93,3 @@ def switch_language() -> Any:
     if lang in LANGUAGES:
         session["lang"] = lang
     return redirect(_safe_next(request.form.get("next")))
-
-
-def signed_in() -> bool:
-    """Whether someone is signed in (for templates)."""
-    return current_user() is not None

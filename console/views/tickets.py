@@ -53,7 +53,7 @@ def with_countdown(ticket: dict[str, Any]) -> dict[str, Any]:
 
 def _queue_filters() -> dict[str, Any]:
     args = request.args
-    filters = {k: args[k] for k in ("status", "region") if args.get(k)}
+    filters: dict[str, Any] = {k: args[k] for k in ("status", "region") if args.get(k)}
     page = args.get("page", "1")
     filters["page"] = int(page) if page.isdigit() and int(page) > 0 else 1
     return filters
@@ -118,7 +118,9 @@ def new() -> Any:
     user = current_user() or {}
     if request.method == "GET":
         defaults = {"channel": "hotline", "priority": "normal", "kind": "repair"}
-        return _intake_form({**defaults, "region": user.get("region") or "", "key": new_submission_key()})
+        return _intake_form(
+            {**defaults, "region": user.get("region") or "", "key": new_submission_key()}
+        )
     values = {name: request.form.get(name, "") for name in (*INTAKE_FIELDS, "key")}
     try:
         reply = api("intake").post("/tickets", nest(request.form, INTAKE_FIELDS), values["key"])
