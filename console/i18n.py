@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import request, session
@@ -17,13 +18,14 @@ DEFAULT = "en"
 def compile_catalogs(target: Path) -> Path:
     """Compile every committed .po under ``target`` (done at start-up, when it changed)."""
     for po_path in SOURCE.glob("*/LC_MESSAGES/messages.po"):
-        relative = po_path.relative_to(SOURCE).with_suffix(".mo")
-        mo_path = target / relative
+        language = po_path.relative_to(SOURCE).parts[0]
+        # Flask-Babel looks a locale up by its full name (zh_CN is zh_Hans_CN).
+        mo_path = target / str(Locale.parse(language)) / "LC_MESSAGES" / "messages.mo"
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=relative.parts[0])
+            catalog = read_po(po_file, locale=language)
         partial = mo_path.with_suffix(".mo.partial")
         with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog)
