@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -33,6 +34,20 @@ def _secret(name: str) -> str | None:
         return os.environ[name]
     path = os.environ.get(f"{name}_FILE")
     return Path(path).read_text().strip() if path else None
+
+
+def _local_secret(path: Path) -> str:
+    """A random key kept in a file beside the sessions, made once: every worker process of
+    the console (and every restart) signs and checks CSRF tokens with the same key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)  # atomic: the first process to get here wins
+        draft.unlink()
+    return path.read_text().strip()
 
 
 def _fixed_time(text: str) -> dt.datetime | None:
@@ -76,12 +91,13 @@ class ConsoleSettings:
             for name, port in SERVICE_PORTS.items()
         }
         regions = _env("AFTERCARE_REGIONS")
+        session_db = _env("AFTERCARE_CONSOLE_SESSION_DB", str(var_dir / "console-sessions.db"))
         return cls(
             service_urls=urls,
             users_file=_env("AFTERCARE_CONSOLE_USERS_FILE", str(DEMO_USERS)),
-            session_db=_env("AFTERCARE_CONSOLE_SESSION_DB", str(var_dir / "console-sessions.db")),
-            # Sessions live server side, so a random key per start only signs the CSRF token.
-            secret_key=_secret("AFTERCARE_CONSOLE_SECRET_KEY") or secrets.token_urlsafe(32),
+            session_db=session_db,
+            secret_key=_secret("AFTERCARE_CONSOLE_SECRET_KEY")
+            or _local_secret(Path(session_db).parent / "console-secret-key"),
             jwt_secret=_secret("AFTERCARE_JWT_SECRET"),
             jwt_issuer=_env("AFTERCARE_JWT_ISSUER", "aftercare"),
             session_hours=float(_env("AFTERCARE_CONSOLE_SESSION_HOURS", "8")),

@@ -109,4 +109,4 @@ def check_in(work_order_id: uuid.UUID) -> Any:
         page = _check_in_page(work_order, values, errors=by_field, general=general)
         return page, exc.status if exc.status < 500 else 502
     flash(_("Checked in."))
-    return redirect(url_for("technician.today"))
+    return redirect(url_for("technician.today", date=request.args.get("date")))

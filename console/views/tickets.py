@@ -102,8 +102,11 @@ def detail(ticket_id: uuid.UUID) -> Any:
 
 
 def _intake_form(values: dict[str, str], errors: Any = None, general: Any = None) -> str:
+    errors = errors or {}
+    # The keyboard starts where the work is: the first field refused, else the first one.
+    focus = next((name for name in INTAKE_FIELDS if name in errors), "customer.name")
     return render_template(
-        "tickets/new.html", values=values, errors=errors or {}, general=general or [],
+        "tickets/new.html", values=values, errors=errors, general=general or [], focus=focus,
         channels=CHANNELS, kinds=KINDS, priorities=PRIORITIES, regions=regions(),
     )  # fmt: skip
 
