@@ -199,3 +199,10 @@ def create_ticket(intake: str, body: dict[str, Any], *roles: str) -> dict[str, A
     response = requests.post(f"{intake}/tickets", json=body, headers=headers, timeout=10)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here drives the browser: ``-m 'not browser'`` leaves them out."""
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
