@@ -184,6 +184,27 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.10.3.min.js"
+GRAVE = ("serious", "critical")
+
+
+def capture(page: Page, screenshots: Path, name: str) -> None:
+    """A screenshot of the screen, and axe-core's check of it: no serious violations.
+
+    axe is evaluated through the driver, which the page's Content Security Policy (own
+    scripts only) does not govern, so the console is checked as it is served."""
+    page.screenshot(path=screenshots / f"{name}.png", full_page=True)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    grave = [v for v in violations if v["impact"] in GRAVE]
+    assert grave == [], f"{name}: {grave}"
+
+
 def sign_in(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
     """Through the sign-in form, by keyboard."""
     page.goto(f"{base}/sign-in")

@@ -10,7 +10,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Stack, create_ticket, sign_in
+from tests.browser.conftest import Stack, capture, create_ticket, sign_in
 from tests.helpers import auth, ticket_body
 
 
@@ -37,7 +37,7 @@ def test_a_region_limited_agent_sees_only_their_region(
     expect(rows.locator(f'tr[data-ticket-id="{east["id"]}"]')).to_contain_text(east_name)
     expect(rows).not_to_contain_text(north_name)
     expect(page.locator("#region option")).to_have_count(1)  # only their own to pick
-    page.screenshot(path=screenshots / "queue-region-limited.png", full_page=True)
+    capture(page, screenshots, "queue-region-limited")
 
     page.goto(f"{console_url}/tickets/{north['id']}")
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
@@ -45,7 +45,7 @@ def test_a_region_limited_agent_sees_only_their_region(
 
     page.goto(f"{console_url}/tickets/{east['id']}")
     expect(page.locator("main")).to_contain_text(east_name)
-    page.screenshot(path=screenshots / "ticket.png", full_page=True)
+    capture(page, screenshots, "ticket")
 
 
 def test_the_queue_refreshes_its_rows_in_place(page: Page, stack: Stack, console_url: str) -> None:
@@ -95,7 +95,7 @@ def test_intake_by_keyboard_with_a_422_next_to_its_field(
     expect(error).to_have_text("not a phone number")
     expect(page.locator("#customer\\.phone")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#customer\\.name")).to_have_value(name)  # nothing typed is lost
-    page.screenshot(path=screenshots / "intake-422.png", full_page=True)
+    capture(page, screenshots, "intake-422")
     assert _tickets_named(stack.urls["intake"], name) == []
 
     expect(page.locator("#customer\\.phone")).to_be_focused()  # the field to mend
@@ -122,7 +122,7 @@ def test_chinese_throughout_once_chosen(
     expect(page.get_by_role("heading", name="工单")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.locator("#ticket-rows")).to_contain_text("剩余")  # a countdown, in Chinese
-    page.screenshot(path=screenshots / "queue-zh-CN.png", full_page=True)
+    capture(page, screenshots, "queue-zh-CN")
     page.goto(f"{console_url}/tickets/new")
     expect(page.get_by_role("heading", name="来电新建工单")).to_be_visible()
     page.get_by_role("button", name="English").click()

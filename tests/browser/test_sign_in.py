@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import capture, sign_in
 
 
 def test_smoke_the_real_chromium_renders_the_sign_in_page(
@@ -16,7 +17,7 @@ def test_smoke_the_real_chromium_renders_the_sign_in_page(
     assert browser.version.split(".")[0].isdigit()
     page.goto(f"{console_url}/sign-in")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.screenshot(path=screenshots / "sign-in.png", full_page=True)
+    capture(page, screenshots, "sign-in")
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_signs_in(
@@ -52,3 +53,13 @@ def test_a_form_posted_without_its_csrf_token_is_refused(page: Page, console_url
         f"{console_url}/sign-out", form={"csrf_token": "forged" + token}, max_redirects=0
     )
     assert refused.status == 400
+
+
+def test_the_accessibility_check_finds_a_serious_violation(
+    page: Page, console_url: str, tmp_path: Path
+) -> None:
+    """The axe check the screens pass is not vacuous: an unlabelled field fails it."""
+    page.goto(f"{console_url}/sign-in")
+    page.evaluate("document.querySelector('main').append(document.createElement('input'))")
+    with pytest.raises(AssertionError, match="label"):
+        capture(page, tmp_path, "broken")

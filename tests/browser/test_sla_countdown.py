@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Stack, create_ticket, sign_in
+from tests.browser.conftest import Stack, capture, create_ticket, sign_in
 from tests.helpers import auth, ticket_body
 
 
@@ -62,7 +62,7 @@ def test_due_overdue_and_responded_at_ten_on_monday(
     # Fri 11:00-12:00, 13:30-17:30 and Mon 08:30-10:00: 6 h 30 over.
     expect(_cell(page, tickets["overdue"])).to_have_text("overdue by 6h 30m")
     expect(_cell(page, tickets["answered"])).to_have_text("responded in time")
-    page.screenshot(path=screenshots / "queue.png", full_page=True)
+    capture(page, screenshots, "queue")
 
 
 def test_the_lunch_break_pauses_the_countdown(

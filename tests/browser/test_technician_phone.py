@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Stack, create_ticket, sign_in
+from tests.browser.conftest import Stack, capture, create_ticket, sign_in
 from tests.helpers import auth, ticket_body, wait_until
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -103,14 +103,14 @@ def test_todays_visits_in_order_and_a_check_in(
     expect(first.get_by_role("link", name="Map")).to_have_attribute(
         "href", "https://www.openstreetmap.org/search?query=1%20Dock%20Street%2C%20Shanghai"
     )
-    page.screenshot(path=screenshots / "technician-today.png", full_page=True)
+    capture(page, screenshots, "technician-today")
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     first.get_by_role("link", name="Check in").click()
     expect(page.get_by_role("heading", name="Check in")).to_be_visible()
     page.get_by_label("Product model found on site").fill("CP-400")
-    page.screenshot(path=screenshots / "technician-check-in.png", full_page=True)
+    capture(page, screenshots, "technician-check-in")
     page.get_by_role("button", name="Check in now").click()
     expect(page.get_by_role("status")).to_have_text("Checked in.")
     # Checked in: the visit is under way, so it leaves the day's list of booked visits.
