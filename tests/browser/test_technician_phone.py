@@ -109,6 +109,11 @@ def test_todays_visits_in_order_and_a_check_in(
 
     first.get_by_role("link", name="Check in").click()
     expect(page.get_by_role("heading", name="Check in")).to_be_visible()
+    page.get_by_role("button", name="Check in now").click()  # the model left out: a 422
+    expect(page.locator("#product_model-error")).to_contain_text("between 1 and 100")
+    expect(page.get_by_label("Product model found on site")).to_have_attribute(
+        "aria-invalid", "true"
+    )
     page.get_by_label("Product model found on site").fill("CP-400")
     capture(page, screenshots, "technician-check-in")
     page.get_by_role("button", name="Check in now").click()
