@@ -77,17 +77,17 @@ class Stack:
     def console(self, **extra: str) -> str:
         """A console process (its own session file) against these services; its base URL."""
         port, label = free_port(), f"console-{uuid.uuid4().hex[:6]}"
-        env = dict(
-            os.environ,
-            AFTERCARE_CONSOLE_INTAKE_URL=self.urls["intake"],
-            AFTERCARE_CONSOLE_DISPATCH_URL=self.urls["dispatch"],
-            AFTERCARE_CONSOLE_USERS_FILE=str(self.users_file),
-            AFTERCARE_CONSOLE_SESSION_DB=str(self.workdir / label / "sessions.db"),
-            AFTERCARE_CONSOLE_REFRESH_SECONDS="1",
-            GUNICORN_BIND=f"127.0.0.1:{port}",
-            GUNICORN_WORKERS="2",
+        env = {
+            **os.environ,
+            "AFTERCARE_CONSOLE_INTAKE_URL": self.urls["intake"],
+            "AFTERCARE_CONSOLE_DISPATCH_URL": self.urls["dispatch"],
+            "AFTERCARE_CONSOLE_USERS_FILE": str(self.users_file),
+            "AFTERCARE_CONSOLE_SESSION_DB": str(self.workdir / label / "sessions.db"),
+            "AFTERCARE_CONSOLE_REFRESH_SECONDS": "1",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": "2",
             **extra,
-        )
+        }
         args = [sys.executable, "-m", "gunicorn", "-c", str(REPO / "shared" / "gunicorn_conf.py")]
         proc = Proc(label, [*args, "console.app:create_app()"], env, self.workdir).start()
         self.procs.append(proc)

@@ -11,7 +11,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Stack, capture, create_ticket, sign_in
-from tests.helpers import auth, ticket_body
+from tests.helpers import auth, free_port, ticket_body
 
 
 def _name(prefix: str) -> str:
@@ -127,3 +127,15 @@ def test_chinese_throughout_once_chosen(
     expect(page.get_by_role("heading", name="来电新建工单")).to_be_visible()
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="New ticket from a call")).to_be_visible()
+
+
+def test_a_service_that_does_not_answer_is_said_so(page: Page, stack: Stack) -> None:
+    nobody = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    console = stack.console(
+        AFTERCARE_CONSOLE_INTAKE_URL=nobody, AFTERCARE_CONSOLE_TIMEOUT_SECONDS="2"
+    )
+    sign_in(page, console, "agent-all")
+    expect(page.get_by_role("heading", name="Tickets")).to_be_visible()
+    expect(page.locator("#ticket-rows").get_by_role("alert")).to_contain_text(
+        "the service did not answer"
+    )
