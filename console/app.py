@@ -65,7 +65,7 @@ def _install_page_helpers(app: Flask) -> None:
         current_user=current_user,
         has_role=has_role,
         languages=i18n.LANGUAGES,
-        locale=lambda: i18n.select_locale(),
+        locale=i18n.select_locale,
         html_lang=lambda: i18n.html_lang(i18n.select_locale()),
         local_time=local_time,
         refresh_seconds=lambda: current_settings().refresh_seconds,
@@ -96,9 +96,11 @@ def _service_problem(error: ApiError) -> Any:
     if error.status == 401:  # the token expired or its key changed: sign in again
         session.clear()
         return render_template("error.html", message=error.detail, sign_in=True), 401
+    if error.status == 404:  # absent, or outside the user's region: no data either way
+        return render_template("not_found.html", what=request.path), 404
     status = error.status if error.status < 500 else 502
     return render_template("error.html", message=error.detail), status
 
 
 def _forbidden(_: Any) -> Any:
-    return render_template("error.html", message=None, path=request.path), 403
+    return render_template("error.html", message=None), 403

@@ -85,12 +85,7 @@ def check_in(work_order_id: uuid.UUID) -> Any:
     """Arrival on site: the customer's identity and the product model are checked."""
     if not has_role("technician"):
         abort(403)
-    try:
-        work_order = api("dispatch").get(f"/work-orders/{work_order_id}").body
-    except ApiError as exc:
-        if exc.status in (403, 404):
-            return render_template("not_found.html", what=str(work_order_id)), 404
-        raise
+    work_order = api("dispatch").get(f"/work-orders/{work_order_id}").body
     if request.method == "GET":
         return _check_in_page(work_order, {"key": new_submission_key()})
     values = {name: request.form.get(name, "") for name in (*CHECK_IN_FIELDS, "key")}

@@ -92,12 +92,7 @@ def queue() -> Any:
 @login_required
 def detail(ticket_id: uuid.UUID) -> Any:
     """One ticket: customer, product and warranty, site, the countdown, rounds, timeline."""
-    try:
-        ticket = api("intake").get(f"/tickets/{ticket_id}").body
-    except ApiError as exc:
-        if exc.status in (403, 404):
-            return render_template("not_found.html", what=str(ticket_id)), 404
-        raise
+    ticket = api("intake").get(f"/tickets/{ticket_id}").body
     return render_template("tickets/detail.html", ticket=with_countdown(ticket))
 
 
