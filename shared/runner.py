@@ -72,9 +72,13 @@ def _var_dir() -> Path:
 
 
 def console_command(var_dir: Path) -> tuple[list[str], dict[str, str]]:
-    """The console's gunicorn command, on AFTERCARE_CONSOLE_PORT (default 8000)."""
+    """The console's gunicorn command, on AFTERCARE_CONSOLE_PORT (default 8000), pointed at
+    the ports the services run on here (unless their URLs are set)."""
     port = int(os.environ.get("AFTERCARE_CONSOLE_PORT") or 8000)
     env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{port}", AFTERCARE_VAR_DIR=str(var_dir))
+    for definition in all_definitions():
+        url = f"http://127.0.0.1:{_settings(definition).port}"
+        env.setdefault(f"AFTERCARE_CONSOLE_{definition.name.upper()}_URL", url)
     gunicorn_conf = str(REPO / "shared" / "gunicorn_conf.py")
     return [sys.executable, "-m", "gunicorn", "-c", gunicorn_conf, CONSOLE_TARGET], env
 
