@@ -88,7 +88,14 @@ def test_intake_by_keyboard_with_a_422_next_to_its_field(
     page.keyboard.press("Tab")  # purchase date: none given
     page.keyboard.press("Tab")
     page.keyboard.type("coating blistering near the weld seam")
-    page.keyboard.press("Tab")  # usage environment; Enter in a text field submits the form
+    for _field in ("usage environment", "site", "preferred time", "kind", "channel", "priority"):
+        page.keyboard.press("Tab")  # the defaults will do
+    page.keyboard.press("Tab")
+    expect(page.locator("#region")).to_be_focused()
+    expect(page.locator("#region")).to_have_value("")  # no region chosen for the agent
+    page.keyboard.type("east")  # picks the option by its first letters
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Register ticket")).to_be_focused()
     page.keyboard.press("Enter")
 
     error = page.locator("#customer-phone-error")
@@ -107,6 +114,7 @@ def test_intake_by_keyboard_with_a_422_next_to_its_field(
     assert created["customer"]["phone"] == "+86 138 1234 5678"
     assert created["product"]["model"] == "CP-400"
     assert created["channel"] == "hotline"
+    assert created["region"] == "east"
     expect(page.locator("main")).to_contain_text(str(created["id"]))
 
 
