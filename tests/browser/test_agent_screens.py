@@ -59,6 +59,15 @@ def test_the_queue_refreshes_its_rows_in_place(page: Page, stack: Stack, console
     expect(page.locator(f'tr[data-ticket-id="{ticket["id"]}"]')).to_contain_text(name)
     assert page.evaluate("window.loadedOnce") == "yes"
 
+    # A keyboard user on a row keeps their place when the rows are refreshed.
+    page.locator(f"#open-{ticket['id']}").focus()
+    page.evaluate(
+        "window.swaps = 0;"
+        " document.body.addEventListener('htmx:afterSwap', () => { window.swaps += 1; })"
+    )
+    page.wait_for_function("() => window.swaps >= 2")
+    assert page.evaluate("document.activeElement.id") == f"open-{ticket['id']}"
+
 
 def _tickets_named(intake: str, name: str) -> list[dict[str, object]]:
     response = requests.get(
@@ -74,6 +83,7 @@ def test_intake_by_keyboard_with_a_422_next_to_its_field(
     name = _name("Zhang Min")
     sign_in(page, console_url, "agent-all")
     page.get_by_role("link", name="New ticket").click()
+    page.wait_for_load_state("load")
     expect(page.locator("#customer\\.name")).to_be_focused()  # typing starts at once
     page.keyboard.type(name)
     page.keyboard.press("Tab")
@@ -147,3 +157,37 @@ def test_a_service_that_does_not_answer_is_said_so(page: Page, stack: Stack) -> 
     expect(page.locator("#ticket-rows").get_by_role("alert")).to_contain_text(
         "the service did not answer"
     )
+
+
+def test_filtered_and_paged_with_a_visible_focus_all_the_way(
+    page: Page, stack: Stack, console_url: str
+) -> None:
+    names = [_name(f"Northwest {i:02d}") for i in range(23)]  # 20 a page: two pages
+    for name in names:
+        body = ticket_body(region="northwest", customer={"name": name, "phone": "+86 29 5555 0100"})
+        create_ticket(stack.urls["intake"], body)
+    sign_in(page, console_url, "agent-all")
+    page.get_by_label("Region").select_option("northwest")
+    page.get_by_role("button", name="Show").click()
+    rows = page.locator("#ticket-rows tr[data-ticket-id]")
+    expect(rows).to_have_count(20)
+    expect(page.locator("#ticket-rows")).to_contain_text("23 tickets, page 1 of 2")
+    expect(rows.first).to_contain_text(names[-1])  # newest first
+    page.get_by_role("link", name="Next page").click()
+    expect(rows).to_have_count(3)
+    expect(page.locator("#ticket-rows")).to_contain_text(names[0])
+    expect(page.get_by_label("Region")).to_have_value("northwest")  # the filter stays
+
+    # Every stop of the keyboard on the way through the page shows where it is.
+    page.wait_for_load_state("load")  # the stylesheet is in, not only the rows
+    page.locator("body").focus()
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement, s = getComputedStyle(e);"
+            " return [e.tagName + ' ' + (e.textContent || e.name || '').trim().slice(0, 20),"
+            " s.outlineStyle, s.outlineWidth]; })()"
+        )
+        seen.append(focused)
+    assert all(style == "solid" and width != "0px" for _, style, width in seen), seen
