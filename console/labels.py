@@ -18,6 +18,11 @@ LABELS: dict[str, Any] = {
     "awaiting_repair": _l("awaiting repair"),
     "closed": _l("closed"),
     "escalated": _l("escalated"),
+    # steps on a ticket's timeline (the other steps share a status's name)
+    "reported": _l("reported"),
+    "resolved": _l("resolved"),
+    "solution_accepted": _l("solution accepted"),
+    "solution_rejected": _l("solution rejected"),
     # priorities
     "low": _l("low"),
     "normal": _l("normal"),
