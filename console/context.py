@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import Response, current_app, g, redirect, request, session, url_for
 
 from console.clients import ServiceClient
 from console.config import ConsoleSettings
@@ -65,7 +65,12 @@ def login_required(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current_user() is None:
-            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+            target = url_for("auth.sign_in", next=request.full_path.rstrip("?"))
+            if request.headers.get("HX-Request"):
+                # A refresh in place after the session ended: the whole page goes to sign-in,
+                # rather than the sign-in form landing inside the table.
+                return Response(status=204, headers={"HX-Redirect": target})
+            return redirect(target)
         g.user = current_user()
         return view(*args, **kwargs)
 

@@ -63,3 +63,13 @@ def test_the_accessibility_check_finds_a_serious_violation(
     page.evaluate("document.querySelector('main').append(document.createElement('input'))")
     with pytest.raises(AssertionError, match="label"):
         capture(page, tmp_path, "broken")
+
+
+def test_a_refresh_after_the_session_ended_goes_to_sign_in(page: Page, console_url: str) -> None:
+    sign_in(page, console_url, "agent-all")
+    expect(page.get_by_role("heading", name="Tickets")).to_be_visible()
+    page.context.clear_cookies()  # as if the session had expired on the server
+    # The next refresh of the rows takes the whole page to the sign-in form, and back after.
+    expect(page).to_have_url(f"{console_url}/sign-in?next=/tickets")  # the page, not a cell
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.locator("main input[name=next]")).to_have_value("/tickets")
