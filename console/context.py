@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import Response, current_app, g, redirect, request, session, url_for
+from flask import Response, current_app, redirect, request, session, url_for
 
 from console.clients import ServiceClient
 from console.config import ConsoleSettings
@@ -71,7 +71,6 @@ def login_required(view: F) -> F:
                 # rather than the sign-in form landing inside the table.
                 return Response(status=204, headers={"HX-Redirect": target})
             return redirect(target)
-        g.user = current_user()
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
