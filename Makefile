@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install run test lint architecture typecheck unit integration e2e fuzz bench docs clean
+.PHONY: install run test lint architecture typecheck unit integration e2e browser fuzz bench docs clean
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,9 @@ integration: install
 
 e2e: install
 	$(BIN)/pytest tests/e2e
+
+browser: install
+	$(BIN)/pytest -s tests/browser
 
 fuzz: install
 	$(BIN)/pytest tests/fuzz

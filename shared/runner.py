@@ -61,11 +61,49 @@ def process_commands(var_dir: Path) -> Commands:
     return commands
 
 
+# The console (console/README.md) is no service: it has no worker, no database of business
+# data and no registration; it runs as its own gunicorn process beside them in either mode.
+CONSOLE_TARGET = "console.app:create_app()"
+CONSOLE_DEMO_SIGN_IN = "agent / demo-agent (more in console/demo_users.yaml)"
+
+
+def _var_dir() -> Path:
+    return Path(os.environ.get("AFTERCARE_VAR_DIR", "var")).resolve()
+
+
+def console_command(var_dir: Path) -> tuple[list[str], dict[str, str]]:
+    """The console's gunicorn command, on AFTERCARE_CONSOLE_PORT (default 8000), pointed at
+    the ports the services run on here (unless their URLs are set)."""
+    port = int(os.environ.get("AFTERCARE_CONSOLE_PORT") or 8000)
+    env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{port}", AFTERCARE_VAR_DIR=str(var_dir))
+    for definition in all_definitions():
+        url = f"http://127.0.0.1:{_settings(definition).port}"
+        env.setdefault(f"AFTERCARE_CONSOLE_{definition.name.upper()}_URL", url)
+    gunicorn_conf = str(REPO / "shared" / "gunicorn_conf.py")
+    return [sys.executable, "-m", "gunicorn", "-c", gunicorn_conf, CONSOLE_TARGET], env
+
+
+def _announce_console(env: dict[str, str]) -> None:
+    print(
+        f"Console: http://{env['GUNICORN_BIND']}/ - demo sign-in {CONSOLE_DEMO_SIGN_IN}",
+        flush=True,
+    )
+
+
+def _start_console() -> subprocess.Popen[bytes]:
+    command, env = console_command(_var_dir())
+    console = subprocess.Popen(command, env=env, cwd=REPO)
+    _announce_console(env)
+    return console
+
+
 def run_processes(amqp_url: str) -> int:
-    """Each service as gunicorn web + worker processes, restarted if they die."""
+    """Each service as gunicorn web + worker processes, and the console, restarted if they
+    die."""
     declare_topology(amqp_url)
-    var_dir = Path(os.environ.get("AFTERCARE_VAR_DIR", "var")).resolve()
+    var_dir = _var_dir()
     commands = process_commands(var_dir)
+    commands["console-web"] = console_command(var_dir)
     children = {
         label: subprocess.Popen(cmd, env=env, cwd=REPO) for label, (cmd, env) in commands.items()
     }
@@ -77,6 +115,7 @@ def run_processes(amqp_url: str) -> int:
         f"{len(children)} processes; Ctrl-C to stop",
         flush=True,
     )
+    _announce_console(commands["console-web"][1])
     while not stopping.wait(1.0):
         for label, child in list(children.items()):
             if child.poll() is not None:
@@ -123,8 +162,11 @@ def run_inprocess() -> int:
         f"process), {len(servers)} services on ports {', '.join(ports)}; Ctrl-C to stop",
         flush=True,
     )
+    console = _start_console()
     while not stop.wait(1.0):
         pass
+    console.terminate()
+    console.wait(15)
     for server in servers:
         server.shutdown()
     for worker in workers:

@@ -1,6 +1,8 @@
-"""Every service has the anatomy written down in services/README.md, and stays readable:
-no function over 40 lines, no module over 300 (migrations excepted: Alembic writes them).
-The import rules themselves are import-linter's contracts (.importlinter, run by make test)."""
+"""Every service has the anatomy written down in services/README.md, the console (no event
+service: a front end owning no business data) the one written down in console/README.md,
+and both stay readable: no function over 40 lines, no module over 300 (migrations excepted:
+Alembic writes them). The import rules themselves are import-linter's contracts
+(.importlinter, run by make test)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,22 @@ from tests.helpers import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "services"
+CONSOLE = ROOT / "console"
+# The console's rooms (console/README.md): modules, and the folders that are not Python.
+CONSOLE_ROOMS = (
+    "__init__",
+    "app",
+    "config",
+    "context",
+    "clients",
+    "sessions",
+    "users",
+    "i18n",
+    "sla",
+    "labels",
+    "views",
+)
+CONSOLE_FOLDERS = ("templates", "static/vendor", "translations/zh_CN/LC_MESSAGES")
 ROOMS = (
     "__init__",
     "app",
@@ -34,9 +52,10 @@ MAX_MODULE_LINES = 300
 
 
 def _sources() -> list[Path]:
-    return sorted(
+    services = (
         p for p in SERVICES.rglob("*.py") if "migrations" not in p.relative_to(SERVICES).parts
     )
+    return sorted([*services, *CONSOLE.rglob("*.py")])
 
 
 def test_every_registered_service_is_one_the_spec_names() -> None:
@@ -52,6 +71,21 @@ def test_every_service_has_every_room(name: str) -> None:
         if not (package / f"{room}.py").exists() and not (package / room / "__init__.py").exists()
     ]
     assert missing == [], f"services/{name} lacks {missing}"
+
+
+def test_the_console_has_the_rooms_its_readme_documents() -> None:
+    readme = (CONSOLE / "README.md").read_text()
+    missing = [
+        room
+        for room in CONSOLE_ROOMS
+        if not (CONSOLE / f"{room}.py").exists() and not (CONSOLE / room / "__init__.py").exists()
+    ]
+    missing += [folder for folder in CONSOLE_FOLDERS if not (CONSOLE / folder).is_dir()]
+    assert missing == [], f"console lacks {missing}"
+    undocumented = [room for room in (*CONSOLE_ROOMS, *CONSOLE_FOLDERS) if f"`{room}" not in readme]
+    assert undocumented == [], f"console/README.md does not describe {undocumented}"
+    strays = sorted(p.stem for p in CONSOLE.glob("*.py") if p.stem not in CONSOLE_ROOMS)
+    assert strays == [], f"add these to the console's anatomy (README and this test): {strays}"
 
 
 def test_no_module_is_too_long() -> None:

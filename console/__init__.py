@@ -1,0 +1,1 @@
+"""The Aftercare console: server-rendered pages over the services' REST APIs (README.md)."""
