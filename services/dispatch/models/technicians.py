@@ -30,8 +30,9 @@ class Technician(Base, Aggregate):
     phone: Mapped[str | None] = mapped_column(String(50))
     # The JWT ``sub`` of the technician's login: only they may check in on their visits.
     user_sub: Mapped[str | None] = mapped_column(String(200), unique=True)
-    # The ID on the badge the technician shows the customer on arrival.
-    work_id: Mapped[str] = mapped_column(String(50), unique=True)
+    # The ID on the badge the technician shows the customer on arrival (always set: issued
+    # when none is given; the column admits NULL only so SQLite could add it in place).
+    work_id: Mapped[str | None] = mapped_column(String(50), unique=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     skill_rows: Mapped[list[TechnicianSkill]] = relationship(
         cascade="all, delete-orphan", order_by="TechnicianSkill.skill", lazy="selectin"

@@ -73,7 +73,7 @@ class SqlTechnicians(SqlRepository[Technician], Technicians):
             self.session.flush()
         except IntegrityError as exc:
             if "work_id" in str(exc.orig):
-                raise WorkIdTaken(technician.work_id) from exc
+                raise WorkIdTaken(technician.work_id or "") from exc
             raise LoginTaken(login) from exc
 
     def least_busy(
@@ -120,7 +120,7 @@ class FakeTechnicians(FakeRepository[Technician], Technicians):
         if login is not None and any(t.user_sub == login for t in others):
             raise LoginTaken(login)
         if any(t.work_id == technician.work_id for t in others):
-            raise WorkIdTaken(technician.work_id)
+            raise WorkIdTaken(technician.work_id or "")
 
     def least_busy(
         self, *, region: str, skill: str | None, excluding: uuid.UUID

@@ -119,12 +119,12 @@ def _create_tables() -> None:
 
 
 def upgrade() -> None:
+    # Added and indexed in place: on SQLite a constraint would rebuild the table, and
+    # dropping the old one (foreign keys on) would cascade to technician_skills.
     with op.batch_alter_table("technicians") as batch:
         batch.add_column(sa.Column("work_id", sa.String(50), nullable=True))
     _issue_work_ids()
-    with op.batch_alter_table("technicians") as batch:
-        batch.alter_column("work_id", existing_type=sa.String(50), nullable=False)
-        batch.create_unique_constraint("uq_technicians_work_id", ["work_id"])
+    op.create_index("ix_technicians_work_id", "technicians", ["work_id"], unique=True)
     with op.batch_alter_table("visits") as batch:
         for name, type_ in VISIT_COLUMNS:
             batch.add_column(sa.Column(name, type_, nullable=True))
@@ -147,6 +147,6 @@ def downgrade() -> None:
     with op.batch_alter_table("visits") as batch:
         for name, _ in reversed(VISIT_COLUMNS):
             batch.drop_column(name)
+    op.drop_index("ix_technicians_work_id", table_name="technicians")
     with op.batch_alter_table("technicians") as batch:
-        batch.drop_constraint("uq_technicians_work_id", type_="unique")
         batch.drop_column("work_id")
