@@ -16,6 +16,7 @@ from services.dispatch.use_cases import check_in, complete_visit, schedule_visit
 from shared.auth import Principal
 from shared.clock import FixedClock
 from shared.config import Settings
+from shared.price_book import Schedule
 
 START = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)  # a Monday, 08:00 UTC
 HOUR = dt.timedelta(hours=1)
@@ -36,9 +37,11 @@ def make_uow(
     *,
     technicians: tuple[Technician, ...] = (),
     work_orders: tuple[WorkOrder, ...] = (),
+    schedules: tuple[Schedule, ...] = (),
     **options: str,
 ) -> FakeDispatchUnitOfWork:
-    """A fake unit of work at START, holding these technicians and work orders."""
+    """A fake unit of work at START, holding these technicians, work orders and fee
+    schedules."""
     settings = Settings(service="dispatch", database_url="sqlite://", extra=dict(options))
     return FakeDispatchUnitOfWork(
         PUBLISHES,
@@ -46,6 +49,7 @@ def make_uow(
         settings=settings,
         technicians=technicians,
         work_orders=work_orders,
+        schedules=schedules,
     )
 
 
