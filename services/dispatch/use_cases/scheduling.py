@@ -45,12 +45,10 @@ def schedule_visit(
     start = schedule_in["window_start"].astimezone(dt.UTC)
     end = schedule_in["window_end"].astimezone(dt.UTC)
     require_open_window(end, now)
+    pending = work_order.pending_visit  # moved, unless its window ended (then it is missed)
+    moving = pending is not None and pending.window_end >= now
+    agreed = appointment(schedule_in, rescheduling=moving, customer=work_order.customer_name)
     work_order.miss_if_ended(at=now)
-    agreed = appointment(
-        schedule_in,
-        rescheduling=work_order.pending_visit is not None,
-        customer=work_order.customer_name,
-    )
     technician, auto = _technician_for(uow, work_order, named=schedule_in.get("technician_id"))
     work_order.book(technician, auto=auto, window=(start, end), appointment=agreed, at=now)
     uow.commit()

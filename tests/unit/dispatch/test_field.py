@@ -303,3 +303,18 @@ def test_a_manager_of_another_region_cannot_allow_a_part_nor_after_the_work_is_d
             uow, work_order_id=finished.id, approval_in=approval, by=EAST_MANAGER
         )
     assert north.non_genuine_approvals == [] and uow.commits == 0
+
+
+def test_a_move_that_does_not_say_who_asked_changes_nothing() -> None:
+    dong = technician("Dong")
+    work_order = repair()
+    uow = make_uow(technicians=(dong,), work_orders=(work_order,))
+    schedule_visit(uow, work_order_id=work_order.id, schedule_in=window(START + HOUR), by=AGENT)
+    unsaid = {"window_start": START + 5 * HOUR, "window_end": START + 7 * HOUR, "agreed_via": "sms"}
+
+    with pytest.raises(InvalidInput):
+        schedule_visit(uow, work_order_id=work_order.id, schedule_in=unsaid, by=AGENT)
+
+    [visit] = work_order.visits
+    assert (visit.window_start, visit.agreed_via) == (START + HOUR, "phone")
+    assert uow.commits == 1 and len(uow.published()) == 1
