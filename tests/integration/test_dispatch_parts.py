@@ -107,10 +107,13 @@ def test_a_chargeable_part_agreed_then_used_and_a_warranty_part(dispatch: Dispat
     ]
     # Billing publishes a dearer schedule after the customer saw the price: the agreed holds.
     publish_fee_schedule(d, 4, {"SEALANT-7": "14.00"})
+    dearer = propose(d, work_order, SEALANT | {"quantity": 1}).get_json()
+    assert (dearer["total"], dearer["lines"][0]["schedule_version"]) == ("14.00", 4)
     agreed = agree(d, work_order, proposal["id"], "technician", sub="tech-Dong")
     assert agreed.status_code == 200, agreed.get_json()
-    [kept] = agreed.get_json()["part_agreements"]
+    kept, unanswered = agreed.get_json()["part_agreements"]
     assert (kept["status"], kept["confirmed_by"]) == ("agreed", "customer_signature")
+    assert (unanswered["id"], unanswered["status"]) == (dearer["id"], "proposed")
 
     d.clock.advance(hours=1)
     parts = [COVERED_ANODE, chargeable(SEALANT)]
