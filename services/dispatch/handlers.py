@@ -1,12 +1,17 @@
-"""Events dispatch consumes: an accepted solution that needs a visit, a due maintenance."""
+"""Events dispatch consumes: an accepted solution that needs a visit, a due maintenance, and
+billing's fee schedules (the parts prices chargeable parts are put to the customer at)."""
 
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
 from services.dispatch.domain import WARRANTY_STATUSES
-from services.dispatch.repositories import DispatchUnitOfWork
-from services.dispatch.use_cases import open_maintenance_work_order, open_repair_work_order
+from services.dispatch.repositories import DispatchUnitOfWork, Schedule
+from services.dispatch.use_cases import (
+    open_maintenance_work_order,
+    open_repair_work_order,
+    record_fee_schedule,
+)
 from shared.events import Delivery, InboundSchema, Subscriptions
 
 # What dispatch reads of the events it consumes (the rest is ignored).
@@ -69,6 +74,20 @@ class VisitDueIn(InboundSchema):
     estimated_hours = fields.Decimal(required=True, validate=validate.Range(min=0, max=9999))
 
 
+class PartPriceIn(InboundSchema):
+    part_no = fields.String(required=True, validate=SHORT)
+    price = fields.Decimal(required=True, validate=validate.Range(min=0))
+
+
+class FeeSchedulePublishedIn(InboundSchema):
+    """billing's fee_schedule.published: the price of each part."""
+
+    schedule_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    effective_from = fields.AwareDateTime(required=True, format="iso")
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    parts = fields.List(fields.Nested(PartPriceIn), required=True)
+
+
 SUBSCRIPTIONS = Subscriptions("dispatch")
 
 
@@ -92,3 +111,16 @@ def on_maintenance_visit_due(delivery: Delivery, uow: DispatchUnitOfWork) -> Non
         region=delivery.event.region,
         visit_due=delivery.payload,
     )
+
+
+@SUBSCRIPTIONS.on("fee_schedule.published", schema=FeeSchedulePublishedIn)
+def on_fee_schedule_published(delivery: Delivery, uow: DispatchUnitOfWork) -> None:
+    """Keep the schedule version's parts prices."""
+    data = delivery.payload
+    schedule = Schedule(
+        version=data["schedule_version"],
+        effective_from=data["effective_from"],
+        currency=data["currency"],
+        prices={p["part_no"]: p["price"] for p in data["parts"]},
+    )
+    record_fee_schedule(uow, schedule=schedule)

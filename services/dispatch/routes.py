@@ -18,6 +18,10 @@ from services.dispatch.schemas import (
     FollowUpCreate,
     FollowUpDueQueryArgs,
     FollowUpDueRead,
+    NonGenuineApprovalCreate,
+    PartAgreementRead,
+    PartsAgreementCreate,
+    PartsProposalCreate,
     RouteQueryArgs,
     RouteRead,
     ScheduleCreate,
@@ -146,6 +150,44 @@ def complete_visit(record_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """The assigned technician's repair record: work, parts, hours, result, signature."""
     return use_cases.complete_visit(
         _uow(), work_order_id=work_order_id, record_in=record_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/parts-proposals", methods=["POST"])
+@work_orders.requires("technician")
+@work_orders.idempotent
+@work_orders.arguments(PartsProposalCreate)
+@work_orders.response(201, PartAgreementRead)
+def propose_parts(proposal_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """The assigned technician puts chargeable parts to the customer at their fee-schedule
+    prices, for the customer's agreement before use."""
+    return use_cases.propose_parts(
+        _uow(), work_order_id=work_order_id, proposal_in=proposal_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/parts-agreement", methods=["POST"])
+@work_orders.requires("agent", "technician", "manager", "admin")
+@work_orders.idempotent
+@work_orders.arguments(PartsAgreementCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def agree_parts(agreement_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """The customer agrees to a proposal of chargeable parts (their signature, or a call the
+    office records)."""
+    return use_cases.agree_parts(
+        _uow(), work_order_id=work_order_id, agreement_in=agreement_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/non-genuine-approvals", methods=["POST"])
+@work_orders.requires("manager")
+@work_orders.idempotent
+@work_orders.arguments(NonGenuineApprovalCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def allow_non_genuine_part(approval_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """A manager allows a non-genuine part on this work order, saying why."""
+    return use_cases.allow_non_genuine_part(
+        _uow(), work_order_id=work_order_id, approval_in=approval_in, by=principal()
     )
 
 

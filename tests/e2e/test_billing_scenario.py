@@ -130,7 +130,7 @@ def repair_through_dispatch(network: Network, dispatch: str) -> str:
     )
     publish(network.amqp_url, accepted.routing_key, accepted.to_json().encode())
     tech = {"name": "Dong", "kind": "employee", "region": "east", "skills": ["coating"]}
-    call("POST", f"{dispatch}/technicians", tech | {"user_sub": "tech-dong"}, "manager")
+    dong = call("POST", f"{dispatch}/technicians", tech | {"user_sub": "tech-dong"}, "manager")
     found = wait_until(
         lambda: requests.get(
             f"{dispatch}/work-orders?ticket_id={ticket_id}", headers=auth("agent"), timeout=5
@@ -142,25 +142,58 @@ def repair_through_dispatch(network: Network, dispatch: str) -> str:
     window = {
         "window_start": now().isoformat(),
         "window_end": (now() + dt.timedelta(hours=2)).isoformat(),
+        "agreed_via": "phone",
     }
     call("POST", f"{orders}/schedule", window, "agent")
     arrival = now().isoformat()
-    check_in = {"arrived_at": arrival, "identity_verified": True, "product_model": "CP-400"}
+    check_in = {
+        "arrived_at": arrival,
+        "identity_verified": True,
+        "work_id_shown": dong["work_id"],
+        "product_model": "CP-400",
+        "symptom_check": {"confirmed": True, "observed": "anode spent, flange weeping"},
+    }
     call("POST", f"{orders}/check-in", check_in, "technician", sub="tech-dong")
+    parts = [
+        {"part_no": "CP-400-ANODE", "quantity": 1, "genuine": True, "reason": "anode spent"},
+        {"part_no": "SEALANT-7", "quantity": 2, "genuine": True, "reason": "flange weeping"},
+    ]
+    proposal = agreed_on_site(dispatch, orders, parts)
+    assert [line["unit_price"] for line in proposal["lines"]] == ["85.50", "12.35"]
     record = {
         "work_performed": "replaced the anode, sealed the flange",
         "labour_hours": "1.50",
         "result": "fixed",
-        "parts": [
-            {"part_no": "CP-400-ANODE", "quantity": 1, "genuine": True},
-            {"part_no": "SEALANT-7", "quantity": 2, "genuine": True},
-        ],
+        "parts": [part | {"covered_by_warranty": False} for part in parts],
         "started_at": arrival,
         "finished_at": now().isoformat(),
         "customer_signature": "Li Wei",
     }
     call("POST", f"{orders}/completion", record, "technician", sub="tech-dong")
     return str(found[0]["id"])
+
+
+def agreed_on_site(dispatch: str, orders: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The technician puts the chargeable parts to the customer at the prices of the fee
+    schedule dispatch heard from billing (once it has), and the customer signs for them."""
+
+    def proposed() -> Any:
+        response = requests.post(
+            f"{orders}/parts-proposals",
+            json={"parts": parts},
+            headers=auth("technician", sub="tech-dong"),
+            timeout=5,
+        )
+        return response.json() if response.status_code == 201 else None
+
+    proposal: dict[str, Any] = wait_until(proposed, timeout=15, what="the parts priced")
+    signature = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAE="
+    agreement = {
+        "proposal_id": proposal["id"],
+        "confirmation": {"method": "customer_signature", "customer_signature": signature},
+    }
+    call("POST", f"{orders}/parts-agreement", agreement, "technician", sub="tech-dong")
+    return proposal
 
 
 def fee_schedule(billing: str) -> None:

@@ -53,6 +53,7 @@ def test_a_due_plan_to_a_repair_ticket_and_the_service_file(network: Network) ->
             "region": "east",
             "skills": ["coating"],
             "user_sub": "tech-hu",
+            "work_id": "HU-0731",
         },
         "manager",
     )
@@ -89,11 +90,12 @@ def test_a_due_plan_to_a_repair_ticket_and_the_service_file(network: Network) ->
     window = {
         "window_start": start.isoformat(),
         "window_end": (start + dt.timedelta(hours=2)).isoformat(),
+        "agreed_via": "email",
     }
     post(f"{orders}/schedule", window, "agent")
     post(
         f"{orders}/check-in",
-        {"identity_verified": True, "product_model": "CT-200 coating"},
+        {"identity_verified": True, "work_id_shown": "HU-0731", "product_model": "CT-200 coating"},
         "technician",
         sub="tech-hu",
     )

@@ -77,6 +77,17 @@ def drain(amqp_url: str, expected: int) -> list[dict[str, Any]]:
     return events
 
 
+def arrived(at: dt.datetime, work_id: str) -> dict[str, Any]:
+    """A check-in with the checks passed and the symptom confirmed."""
+    return {
+        "arrived_at": iso(at),
+        "identity_verified": True,
+        "work_id_shown": work_id,
+        "product_model": "CP-400",
+        "symptom_check": {"confirmed": True, "observed": "corrosion at the flange"},
+    }
+
+
 def test_hotline_call_to_closed_ticket(listening: Network) -> None:
     network = listening
     intake = network.web("intake")
@@ -135,15 +146,14 @@ def test_hotline_call_to_closed_ticket(listening: Network) -> None:
 
     # First visit: auto-assigned, the technician arrives a second after the window ends.
     window_end = now() + dt.timedelta(seconds=2)
-    scheduled = post(
-        f"{orders}/schedule", {"window_start": iso(now()), "window_end": iso(window_end)}, "agent"
-    )
+    window = {"window_start": iso(now()), "window_end": iso(window_end), "agreed_via": "phone"}
+    scheduled = post(f"{orders}/schedule", window, "agent")
     assert scheduled["visits"][0]["technician_id"] == technician["id"]
     late = window_end + dt.timedelta(seconds=1)
     wait_until(lambda: now() >= late, timeout=10, what="the window to pass")
     post(
         f"{orders}/check-in",
-        {"arrived_at": iso(late), "identity_verified": True, "product_model": "CP-400"},
+        arrived(late, technician["work_id"]),
         "technician",
         sub="tech-dong",
     )
@@ -153,7 +163,15 @@ def test_hotline_call_to_closed_ticket(listening: Network) -> None:
             "work_performed": "replaced anode",
             "labour_hours": "2.00",
             "result": "not_fixed",
-            "parts": [{"part_no": "CP-400-ANODE", "quantity": 1, "genuine": True}],
+            "parts": [
+                {
+                    "part_no": "CP-400-ANODE",
+                    "quantity": 1,
+                    "genuine": True,
+                    "reason": "anode spent",
+                    "covered_by_warranty": True,
+                }
+            ],
             "started_at": iso(late),
             "finished_at": iso(now()),
             "customer_signature": "Li Wei",
@@ -170,13 +188,17 @@ def test_hotline_call_to_closed_ticket(listening: Network) -> None:
     # Second visit: on time, fixed, accepted with a 5.
     post(
         f"{orders}/schedule",
-        {"window_start": iso(now()), "window_end": iso(now() + dt.timedelta(hours=2))},
+        {
+            "window_start": iso(now()),
+            "window_end": iso(now() + dt.timedelta(hours=2)),
+            "agreed_via": "in_person",
+        },
         "agent",
     )
     arrival = now()
     post(
         f"{orders}/check-in",
-        {"arrived_at": iso(arrival), "identity_verified": True, "product_model": "CP-400"},
+        arrived(arrival, technician["work_id"]),
         "technician",
         sub="tech-dong",
     )

@@ -29,6 +29,7 @@ from tests.helpers import (
 )
 
 TECH = "tech-dong"
+WORK_ID = "W-00731"
 
 
 def now() -> dt.datetime:
@@ -54,13 +55,16 @@ def failed_visit(orders: str) -> None:
     window = {
         "window_start": start.isoformat(),
         "window_end": (start + dt.timedelta(hours=2)).isoformat(),
+        "agreed_via": "phone",
     }
     post(f"{orders}/schedule", window, "agent")
     arrived = now()
     check_in = {
         "arrived_at": arrived.isoformat(),
         "identity_verified": True,
+        "work_id_shown": WORK_ID,
         "product_model": "CP-400",
+        "symptom_check": {"confirmed": True, "observed": "corrosion at the weld"},
     }
     post(f"{orders}/check-in", check_in, "technician", sub=TECH)
     record = {
@@ -217,6 +221,7 @@ def run_scenario(network: Network) -> None:
             "region": "east",
             "skills": ["coating"],
             "user_sub": TECH,
+            "work_id": WORK_ID,
         },
         "manager",
     )

@@ -68,7 +68,8 @@ class Dispatch:
         active: bool = True,
         kind: str = "employee",
     ) -> str:
-        """Register a technician whose login is ``tech-<name>``; returns its id."""
+        """Register a technician whose login is ``tech-<name>`` and whose work ID is
+        ``W-<NAME>``; returns its id."""
         body = {
             "name": name,
             "kind": kind,
@@ -76,6 +77,7 @@ class Dispatch:
             "skills": list(skills),
             "active": active,
             "user_sub": f"tech-{name}",
+            "work_id": f"W-{name.upper()}",
         }
         response = self.post("/technicians", body, "admin")
         assert response.status_code == 201, response.get_json()
@@ -89,26 +91,38 @@ class Dispatch:
         length: dt.timedelta = 2 * HOUR,
         technician_id: str | None = None,
         by_customer: bool = False,
+        **changes: Any,
     ) -> TestResponse:
+        """Book (or move) a visit agreed by phone; a move says who asked for it (the customer
+        when ``by_customer``, else the company) and why."""
         start = self.clock.now() + starts_in
         body: dict[str, Any] = {
             "window_start": iso(start),
             "window_end": iso(start + length),
-            "rescheduled_by_customer": by_customer,
-        }
+            "agreed_via": "phone",
+            "requested_by": "customer" if by_customer else "company",
+            "reason": "the customer is away" if by_customer else "the technician is off sick",
+        } | changes
         if technician_id:
             body["technician_id"] = technician_id
         return self.post(f"/work-orders/{work_order_id}/schedule", body, "agent")
 
-    def check_in(self, work_order_id: str, tech: str, arrived_at: dt.datetime) -> TestResponse:
-        body = {"arrived_at": iso(arrived_at), "identity_verified": True, "product_model": "CP-400"}
+    def check_in(
+        self, work_order_id: str, tech: str, arrived_at: dt.datetime, **changes: Any
+    ) -> TestResponse:
+        """``tech`` arrives showing their work ID; checks pass, the symptom is confirmed."""
+        body = check_in_body(arrived_at, work_id=f"W-{tech.upper()}") | changes
         return self.post(
             f"/work-orders/{work_order_id}/check-in", body, "technician", sub=f"tech-{tech}"
         )
 
-    def complete(self, work_order_id: str, tech: str, result: str = "fixed") -> TestResponse:
+    def complete(
+        self, work_order_id: str, tech: str, result: str = "fixed", parts: Any = None
+    ) -> TestResponse:
         now = self.clock.now()
         body = completion_body(started_at=now - HOUR, finished_at=now, result=result)
+        if parts is not None:
+            body["parts"] = parts
         return self.post(
             f"/work-orders/{work_order_id}/completion", body, "technician", sub=f"tech-{tech}"
         )
@@ -119,14 +133,16 @@ class Dispatch:
             body["reason"] = "still leaking at the flange"
         return self.post(f"/work-orders/{work_order_id}/acceptance", body, "agent")
 
-    def visit(self, work_order_id: str, tech: str, result: str) -> None:
-        """Schedule (named technician), arrive in the window, record ``result``."""
+    def visit(self, work_order_id: str, tech: str, result: str, parts: Any = None) -> None:
+        """Schedule (named technician), arrive in the window, record ``result`` (with the
+        covered anode unless ``parts`` are given)."""
         tech_id = self.technician_id(tech)
         assert self.schedule(work_order_id, technician_id=tech_id).status_code == 200
         self.clock.advance(hours=2)
         assert self.check_in(work_order_id, tech, self.clock.now()).status_code == 200
         self.clock.advance(hours=1)
-        assert self.complete(work_order_id, tech, result).status_code == 200
+        done = self.complete(work_order_id, tech, result, parts)
+        assert done.status_code == 200, done.get_json()
 
     # -- events in ----------------------------------------------------------------------
     def deliver(self, event: Event) -> list[Settled]:
@@ -196,15 +212,32 @@ class Dispatch:
         return body
 
 
+def check_in_body(arrived_at: dt.datetime, *, work_id: str) -> dict[str, Any]:
+    return {
+        "arrived_at": iso(arrived_at),
+        "identity_verified": True,
+        "work_id_shown": work_id,
+        "product_model": "CP-400",
+        "symptom_check": {"confirmed": True, "observed": "blistering along the weld seam"},
+    }
+
+
+# A part the work order's warranty covers (the intake sample's warranty covers parts).
+COVERED_ANODE = {
+    "part_no": "CP-400-ANODE",
+    "quantity": 1,
+    "genuine": True,
+    "reason": "anode consumed",
+    "covered_by_warranty": True,
+}
+
+
 def completion_body(
     *, started_at: dt.datetime, finished_at: dt.datetime, result: str = "fixed"
 ) -> dict[str, Any]:
     return {
         "work_performed": "replaced anode, touched up coating",
-        "parts": [
-            {"part_no": "CP-400-ANODE", "quantity": 1, "genuine": True},
-            {"part_no": "SEALANT-7", "quantity": 2, "genuine": False},
-        ],
+        "parts": [COVERED_ANODE],
         "labour_hours": "1.50",
         "started_at": iso(started_at),
         "finished_at": iso(finished_at),

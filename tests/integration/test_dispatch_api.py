@@ -16,6 +16,7 @@ import pytest
 from shared.messaging.processing import Outcome
 from tests.helpers import auth
 from tests.integration.dispatch_support import (
+    COVERED_ANODE,
     HOUR,
     START,
     Dispatch,
@@ -264,7 +265,11 @@ def test_retried_schedule_with_idempotency_key_books_once(dispatch: Dispatch) ->
     d = dispatch
     d.technician("Dong")
     work_order = d.open_repair()
-    body = {"window_start": iso(START + HOUR), "window_end": iso(START + 3 * HOUR)}
+    body = {
+        "window_start": iso(START + HOUR),
+        "window_end": iso(START + 3 * HOUR),
+        "agreed_via": "sms",
+    }
     headers = {**auth("agent", sub="agent-1"), "Idempotency-Key": "book-0001"}
     path = f"/work-orders/{work_order}/schedule"
 
@@ -315,7 +320,7 @@ def test_product_model_found_on_site_is_verified_against_the_work_order(
     d.schedule(other)
     d.clock.advance(hours=2)
     for work_order, model, identity in ((matching, " cp-400 ", True), (other, "TX-9", False)):
-        body = {"identity_verified": identity, "product_model": model}
+        body = CHECK_IN | {"identity_verified": identity, "product_model": model}
         path = f"/work-orders/{work_order}/check-in"
         assert d.post(path, body, "technician", sub="tech-Dong").status_code == 200
     arrived = [e["data"] for e in d.events("technician.arrived")]
@@ -390,7 +395,7 @@ def test_not_fixed_rejected_then_second_visit_fixed_and_accepted(dispatch: Dispa
         "recorded_by": "tester",
     }
     assert second["repair"]["result"] == "fixed" and second["repair"]["labour_hours"] == "1.50"
-    assert second["repair"]["parts"][1] == {"part_no": "SEALANT-7", "quantity": 2, "genuine": False}
+    assert second["repair"]["parts"][0]["reason"] == "anode consumed"
     events = d.events()
     assert [(e["type"], e["data"].get("visit_number")) for e in events] == [
         ("repair.scheduled", 1),
@@ -407,7 +412,9 @@ def test_not_fixed_rejected_then_second_visit_fixed_and_accepted(dispatch: Dispa
     assert {e["aggregate_id"] for e in events} == {work_order}
     completed = events[2]["data"]
     assert completed["result"] == "not_fixed" and completed["labour_hours"] == "1.50"
-    assert completed["parts"][0] == {"part_no": "CP-400-ANODE", "quantity": 1, "genuine": True}
+    part = completed["parts"][0]
+    assert (part["part_no"], part["quantity"], part["genuine"]) == ("CP-400-ANODE", 1, True)
+    assert part["covered_by_warranty"] is True and part["unit_price"] is None
     assert completed["warranty"] == {
         "status": "in_warranty",
         "parts_covered": True,
@@ -443,9 +450,9 @@ def test_third_failed_visit_on_a_product_defect_escalates(
         nature="product_defect", warranty=WARRANTIES[warranty] | {"reason": "policy"}
     )
     for result in ("not_fixed", "not_fixed"):
-        d.visit(work_order, "Dong", result)
+        d.visit(work_order, "Dong", result, parts=[])
         assert d.answer(work_order, accepted=False).get_json()["status"] == "unscheduled"
-    d.visit(work_order, "Dong", "fixed")  # fixed on paper, still rejected: a failed visit
+    d.visit(work_order, "Dong", "fixed", parts=[])  # fixed on paper, still rejected
 
     third = d.answer(work_order, accepted=False, rating=1)
 
@@ -595,16 +602,22 @@ def _completion(**changes: Any) -> Any:
 def _window(**changes: Any) -> Any:
     def make(d: Dispatch) -> dict[str, Any]:
         start = d.clock.now() + HOUR
-        return {"window_start": iso(start), "window_end": iso(start + 2 * HOUR)} | changes
+        window = {"window_start": iso(start), "window_end": iso(start + 2 * HOUR)}
+        return window | {"agreed_via": "phone"} | changes
 
     return make
 
 
 def _part(**changes: Any) -> Any:
-    return _completion(parts=[{"part_no": "P-1", "quantity": 1, "genuine": True} | changes])
+    return _completion(parts=[COVERED_ANODE | {"part_no": "P-1"} | changes])
 
 
-CHECK_IN = {"identity_verified": True, "product_model": "CP-400"}
+CHECK_IN = {
+    "identity_verified": True,
+    "work_id_shown": "W-DONG",
+    "product_model": "CP-400",
+    "symptom_check": {"confirmed": True, "observed": "blistering"},
+}
 ANSWER = {"accepted": True, "rating": 4}
 NOT_FIXED = {"result": "maybe"}
 # (case, stage, action, role, body factory, field)
@@ -623,7 +636,11 @@ BAD_INPUTS: list[tuple[str, str, str, str, Any, str]] = [
         "unscheduled",
         "schedule",
         "agent",
-        lambda d: {"window_start": iso(START - 3 * HOUR), "window_end": iso(START - HOUR)},
+        lambda d: {
+            "window_start": iso(START - 3 * HOUR),
+            "window_end": iso(START - HOUR),
+            "agreed_via": "phone",
+        },
         "window_end",
     ),
     (
@@ -659,6 +676,95 @@ BAD_INPUTS: list[tuple[str, str, str, str, Any, str]] = [
         "rescheduled_by_customer",
     ),
     ("unknown field", "unscheduled", "schedule", "agent", _window(colour="red"), "colour"),
+    (
+        "not said how agreed",
+        "unscheduled",
+        "schedule",
+        "agent",
+        _window(agreed_via=None),
+        "agreed_via",
+    ),
+    (
+        "agreed by pigeon",
+        "unscheduled",
+        "schedule",
+        "agent",
+        _window(agreed_via="pigeon"),
+        "agreed_via",
+    ),
+    ("move not said by whom", "scheduled", "schedule", "agent", _window(), "requested_by"),
+    (
+        "move without a reason",
+        "scheduled",
+        "schedule",
+        "agent",
+        _window(requested_by="customer"),
+        "reason",
+    ),
+    (
+        "move asked by a stranger",
+        "scheduled",
+        "schedule",
+        "agent",
+        _window(requested_by="neighbour", reason="x"),
+        "requested_by",
+    ),
+    (
+        "work ID not said",
+        "scheduled",
+        "check-in",
+        "technician",
+        lambda d: CHECK_IN | {"work_id_shown": None},
+        "work_id_shown",
+    ),
+    (
+        "symptom not re-checked",
+        "scheduled",
+        "check-in",
+        "technician",
+        lambda d: CHECK_IN | {"symptom_check": None},
+        "symptom_check",
+    ),
+    (
+        "symptom observed blank",
+        "scheduled",
+        "check-in",
+        "technician",
+        lambda d: CHECK_IN | {"symptom_check": {"confirmed": False, "observed": ""}},
+        "symptom_check.observed",
+    ),
+    (
+        "part without a reason",
+        "in_progress",
+        "completion",
+        "technician",
+        _part(reason=None),
+        "parts.0.reason",
+    ),
+    (
+        "part without who pays",
+        "in_progress",
+        "completion",
+        "technician",
+        _part(covered_by_warranty=None),
+        "parts.0.covered_by_warranty",
+    ),
+    (
+        "part with no price",
+        "in_progress",
+        "completion",
+        "technician",
+        _part(covered_by_warranty=False),
+        "parts.0.part_no",
+    ),
+    (
+        "non-genuine without approval",
+        "in_progress",
+        "completion",
+        "technician",
+        _part(genuine=False),
+        "parts.0.genuine",
+    ),
     ("body not an object", "unscheduled", "schedule", "agent", lambda d: [1], "body"),
     (
         "identity not said",
@@ -917,7 +1023,11 @@ def test_a_region_limited_token_neither_sees_nor_changes_another_region(
     d.technician("Dong")
     north = d.open_repair("north")
     east = d.open_repair("east")
-    window = {"window_start": iso(START + HOUR), "window_end": iso(START + 3 * HOUR)}
+    window = {
+        "window_start": iso(START + HOUR),
+        "window_end": iso(START + 3 * HOUR),
+        "agreed_via": "phone",
+    }
     before = d.counts()
 
     hidden = d.get(f"/work-orders/{north}", "agent", region="east")

@@ -60,7 +60,7 @@ def test_solution_accepted_on_the_broker_opens_a_work_order_and_scheduling_is_re
         schedule_visit(
             uow,
             work_order_id=work_order_id,
-            schedule_in=window | {"rescheduled_by_customer": False},
+            schedule_in=window | {"agreed_via": "phone"},
             by=ADMIN,
         )
 

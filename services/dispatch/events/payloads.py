@@ -11,6 +11,7 @@ from services.dispatch.domain import (
     WARRANTY_STATUSES,
     WORK_ORDER_KINDS,
 )
+from services.dispatch.domain.field import AGREED_VIA, REQUESTERS
 from shared.events import PayloadSchema
 
 
@@ -20,10 +21,53 @@ class Warranty(PayloadSchema):
     labour_covered = fields.Boolean(required=True)
 
 
+class PartAgreement(PayloadSchema):
+    agreement_id = fields.UUID(required=True)
+    agreed_at = fields.AwareDateTime(required=True, format="iso")
+    confirmed_by = fields.String(
+        required=True,
+        validate=validate.OneOf(CONFIRMATIONS),
+        metadata={"description": "how the customer confirmed the agreement"},
+    )
+
+
+class NonGenuineApproval(PayloadSchema):
+    approved_by = fields.String(required=True, metadata={"description": "the manager"})
+    reason = fields.String(required=True)
+    approved_at = fields.AwareDateTime(required=True, format="iso")
+
+
 class PartUsed(PayloadSchema):
     part_no = fields.String(required=True)
     quantity = fields.Integer(required=True, validate=validate.Range(min=1))
     genuine = fields.Boolean(required=True)
+    reason = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "why the part was used"}
+    )
+    covered_by_warranty = fields.Boolean(allow_none=True, load_default=None)
+    unit_price = fields.Decimal(
+        allow_none=True,
+        load_default=None,
+        as_string=True,
+        places=2,
+        metadata={"description": "the agreed fee-schedule price (none when covered)"},
+    )
+    currency = fields.String(allow_none=True, load_default=None)
+    schedule_version = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "fee schedule priced by"}
+    )
+    agreement = fields.Nested(
+        PartAgreement,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the customer's agreement, before use, to a chargeable part"},
+    )
+    non_genuine_approval = fields.Nested(
+        NonGenuineApproval,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the manager's approval of a non-genuine part"},
+    )
 
 
 class VisitEvent(PayloadSchema):
@@ -51,6 +95,22 @@ class RepairScheduledV1(VisitEvent):
         metadata={"description": "accepted work order on the same serial within 30 days"},
     )
     scheduled_at = fields.AwareDateTime(required=True, format="iso")
+    agreed_via = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.OneOf(AGREED_VIA),
+        metadata={"description": "how the window was agreed with the customer"},
+    )
+    agreed_with = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "who agreed to it"}
+    )
+    requested_by = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.OneOf(REQUESTERS),
+        metadata={"description": "who asked to move a booked visit (none for a first booking)"},
+    )
+    reschedule_reason = fields.String(allow_none=True, load_default=None)
 
 
 class TechnicianArrivedV1(VisitEvent):
@@ -69,6 +129,17 @@ class TechnicianArrivedV1(VisitEvent):
     )
     identity_verified = fields.Boolean(required=True)
     product_verified = fields.Boolean(required=True)
+    work_id_shown = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "shown to the customer"}
+    )
+    work_id_verified = fields.Boolean(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the work ID was the assigned technician's (else stopped)"},
+    )
+    symptom_confirmed = fields.Boolean(
+        allow_none=True, load_default=None, metadata={"description": "the symptom re-checked"}
+    )
 
 
 class VisitMissedV1(VisitEvent):

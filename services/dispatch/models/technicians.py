@@ -30,6 +30,9 @@ class Technician(Base, Aggregate):
     phone: Mapped[str | None] = mapped_column(String(50))
     # The JWT ``sub`` of the technician's login: only they may check in on their visits.
     user_sub: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # The ID on the badge the technician shows the customer on arrival (always set: issued
+    # when none is given; the column admits NULL only so SQLite could add it in place).
+    work_id: Mapped[str | None] = mapped_column(String(50), unique=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     skill_rows: Mapped[list[TechnicianSkill]] = relationship(
         cascade="all, delete-orphan", order_by="TechnicianSkill.skill", lazy="selectin"
@@ -44,8 +47,8 @@ class Technician(Base, Aggregate):
         self.skill_rows = [TechnicianSkill(skill=s) for s in skill_set(raw)]
 
     def change(self, changes: dict[str, Any]) -> None:
-        """Apply a partial change: name, active flag, phone, login, skills."""
-        for name in ("name", "active", "phone", "user_sub"):
+        """Apply a partial change: name, active flag, phone, login, work ID, skills."""
+        for name in ("name", "active", "phone", "user_sub", "work_id"):
             if name in changes:
                 setattr(self, name, changes[name])
         if "skills" in changes:

@@ -1,6 +1,5 @@
-"""The work order: the aggregate of dispatch. Its methods change it and its visits and
-record the events that say so (``repair.scheduled``, ``technician.arrived``, ...), each with
-the work order's next sequence number."""
+"""The work order, dispatch's aggregate: its methods change it and its visits and record the
+events that say so (``repair.scheduled``, ...), each with its next sequence number."""
 
 from __future__ import annotations
 
@@ -31,6 +30,7 @@ from services.dispatch.domain import (
     rescheduled_deadline,
 )
 from services.dispatch.models.base import HOURS, Base
+from services.dispatch.models.field import FieldWork
 from services.dispatch.models.site import OnSite
 from services.dispatch.models.technicians import Technician
 from services.dispatch.models.visits import FollowUp, Visit
@@ -38,7 +38,7 @@ from shared.db import UTCDateTime
 from shared.domain import Aggregate
 
 
-class WorkOrder(Base, Aggregate, OnSite):
+class WorkOrder(Base, Aggregate, OnSite, FieldWork):
     """Work opened by an accepted solution (repair) or a due maintenance (maintenance)."""
 
     __tablename__ = "work_orders"
@@ -99,11 +99,8 @@ class WorkOrder(Base, Aggregate, OnSite):
 
     @property
     def warranty(self) -> dict[str, Any]:
-        return {
-            "status": self.warranty_status,
-            "parts_covered": self.parts_covered,
-            "labour_covered": self.labour_covered,
-        }
+        covered = {"parts_covered": self.parts_covered, "labour_covered": self.labour_covered}
+        return {"status": self.warranty_status, **covered}
 
     def require(self, allowed: Iterable[str], action: str) -> None:
         """409 unless the work order's status admits ``action``."""
@@ -146,11 +143,13 @@ class WorkOrder(Base, Aggregate, OnSite):
         *,
         auto: bool,
         window: tuple[dt.datetime, dt.datetime],
-        by_customer: bool,
+        appointment: dict[str, Any],
         at: dt.datetime,
     ) -> Visit:
-        """Book a new visit, or move the pending one, with a technician and a window."""
+        """Book a new visit, or move the pending one, with a technician and a window agreed
+        with the customer; a move the customer asked for is judged by its new window."""
         start, end = window
+        by_customer = appointment["requested_by"] == "customer"
         visit = self.pending_visit
         if visit is None:
             self.visit_count += 1
@@ -160,7 +159,7 @@ class WorkOrder(Base, Aggregate, OnSite):
             self.visits.append(visit)
         else:
             visit.deadline = rescheduled_deadline(visit.deadline, end, by_customer=by_customer)
-        visit.rescheduled_by_customer = by_customer
+        visit.agree(appointment)
         visit.technician_id, visit.auto_assigned = technician.id, auto
         visit.window_start, visit.window_end, visit.scheduled_at = start, end, at
         self.technician_id = technician.id
@@ -168,18 +167,21 @@ class WorkOrder(Base, Aggregate, OnSite):
         data = visit.window() | {
             "technician_kind": technician.kind,
             "auto_assigned": auto,
-            "rescheduled_by_customer": by_customer,
             "repeat_of": self.repeat_of,
             "scheduled_at": at,
+            **visit.appointment(),
         }
         self._record_visit("repair.scheduled", visit, data)
         return visit
 
-    def check_in(self, visit: Visit, check_in_in: dict[str, Any], *, at: dt.datetime) -> None:
-        """The technician arrives: identity and product checked, punctuality judged. A
-        failed check stops the visit there (no work on an unverified customer's or a
-        different product) and the work order goes back to scheduling."""
-        visit.arrive(check_in_in, expected_model=self.product_model, at=at)
+    def check_in(
+        self, visit: Visit, check_in_in: dict[str, Any], *, work_id: str | None, at: dt.datetime
+    ) -> None:
+        """The technician arrives: identity (the customer's, and the work ID shown) and
+        product checked, punctuality judged. A failed check stops the visit there and the
+        work order goes back to scheduling."""
+        expected = {"kind": self.kind, "model": self.product_model, "work_id": work_id}
+        visit.arrive(check_in_in, expected=expected, at=at)
         self.status = IN_PROGRESS
         data = visit.window() | {
             "arrived_at": visit.arrived_at,
@@ -187,9 +189,12 @@ class WorkOrder(Base, Aggregate, OnSite):
             "deadline": visit.deadline,
             "identity_verified": visit.identity_verified,
             "product_verified": visit.product_verified,
+            "work_id_shown": visit.work_id_shown,
+            "work_id_verified": visit.work_id_verified,
+            "symptom_confirmed": visit.symptom_confirmed,
         }
         self._record_visit("technician.arrived", visit, data)
-        if not (visit.identity_verified and visit.product_verified):
+        if not visit.checks_passed:
             self._stop(visit, check_in_in.get("stop_reason"), at=at)
 
     def _stop(self, visit: Visit, reason: str | None, *, at: dt.datetime) -> None:
@@ -206,7 +211,7 @@ class WorkOrder(Base, Aggregate, OnSite):
             "result": visit.result,
             "work_performed": visit.work_performed,
             "labour_hours": visit.labour_hours,
-            "parts": [dict(p) for p in record_in["parts"]],
+            "parts": [p.as_event() for p in visit.parts],
             "started_at": visit.started_at,
             "finished_at": visit.finished_at,
             "warranty": self.warranty,
@@ -237,8 +242,7 @@ class WorkOrder(Base, Aggregate, OnSite):
             "repeat_of": self.repeat_of,
             "serial_no": self.serial_no,
             "accepted_at": visit.responded_at,
-            "confirmed_by": visit.answer_confirmed_by,
-            "recorded_by": visit.answer_recorded_by,
+            **visit.answer_confirmation(),
         }
         self._record_visit("repair.accepted", visit, data)
 
@@ -250,8 +254,7 @@ class WorkOrder(Base, Aggregate, OnSite):
             "rating": visit.rating,
             "reason": reason,
             "rejected_at": visit.responded_at,
-            "confirmed_by": visit.answer_confirmed_by,
-            "recorded_by": visit.answer_recorded_by,
+            **visit.answer_confirmation(),
         }
         self._record_visit("repair.rejected", visit, data)
         failed = sum(1 for v in self.visits if v.status == VISIT_REJECTED)

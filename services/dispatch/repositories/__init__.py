@@ -1,22 +1,24 @@
-"""Dispatch's unit of work and its repositories (work orders, technicians): on a database
-session for requests, handlers and jobs, and in memory (``Fake…``) for unit tests of the use
-cases."""
+"""Dispatch's unit of work and its repositories (work orders, technicians, the parts price
+list copied from billing's fee schedule): on a database session for requests, handlers and
+jobs, and in memory (``Fake…``) for unit tests of the use cases."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from services.dispatch.models import Technician, WorkOrder
+from services.dispatch.models import FeeSchedule, PartPrice, Technician, WorkOrder
 from services.dispatch.repositories.technicians import (
     FakeTechnicians,
     SqlTechnicians,
     Technicians,
 )
 from services.dispatch.repositories.work_orders import FakeWorkOrders, SqlWorkOrders, WorkOrders
+from shared import price_book
 from shared.clock import Clock
 from shared.config import Settings
 from shared.events import EventCatalog
+from shared.price_book import FakePriceBook, PriceBook, Schedule
 from shared.unit_of_work import FakeUnitOfWork, SqlUnitOfWork, UnitOfWork
 
 if TYPE_CHECKING:
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DispatchUnitOfWork",
     "FakeDispatchUnitOfWork",
+    "PriceBook",
+    "Schedule",
     "SqlDispatchUnitOfWork",
     "Technicians",
     "WorkOrders",
@@ -36,6 +40,13 @@ class DispatchUnitOfWork(UnitOfWork):
 
     work_orders: WorkOrders
     technicians: Technicians
+    prices: PriceBook
+
+
+class SqlPartPrices(price_book.SqlPriceBook):
+    """The parts price list of each fee-schedule version billing published."""
+
+    head, prices, key = FeeSchedule, PartPrice, "part_no"
 
 
 class SqlDispatchUnitOfWork(SqlUnitOfWork, DispatchUnitOfWork):
@@ -44,10 +55,12 @@ class SqlDispatchUnitOfWork(SqlUnitOfWork, DispatchUnitOfWork):
     def _open_repositories(self) -> None:
         self.work_orders = SqlWorkOrders(self)
         self.technicians = SqlTechnicians(self)
+        self.prices = SqlPartPrices(self.session)
 
 
 class FakeDispatchUnitOfWork(FakeUnitOfWork, DispatchUnitOfWork):
-    """Dispatch's unit of work in memory, optionally with technicians and work orders."""
+    """Dispatch's unit of work in memory, optionally with technicians, work orders and fee
+    schedules."""
 
     def __init__(
         self,
@@ -58,11 +71,14 @@ class FakeDispatchUnitOfWork(FakeUnitOfWork, DispatchUnitOfWork):
         calendars: CalendarBook | None = None,
         technicians: Iterable[Technician] = (),
         work_orders: Iterable[WorkOrder] = (),
+        schedules: Iterable[Schedule] = (),
     ) -> None:
         self._seed = (list(technicians), list(work_orders))
+        self._schedules = list(schedules)
         super().__init__(catalog, clock=clock, settings=settings, calendars=calendars)
 
     def _open_repositories(self) -> None:
         technicians, work_orders = self._seed
         self.work_orders = fake_work_orders = FakeWorkOrders(self, work_orders)
         self.technicians = FakeTechnicians(self, fake_work_orders, technicians)
+        self.prices = FakePriceBook(self._schedules)

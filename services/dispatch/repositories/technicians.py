@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.dispatch.domain import ASSIGNED, LoginTaken
+from services.dispatch.domain import ASSIGNED, LoginTaken, WorkIdTaken
 from services.dispatch.models import Technician, TechnicianSkill, WorkOrder
 from services.dispatch.repositories.work_orders import FakeWorkOrders
 from shared.auth import Principal
@@ -42,8 +42,13 @@ class Technicians(ABC):
         """The technician whose login is ``user_sub``, if any."""
 
     @abstractmethod
+    def work_id_holder(self, work_id: str) -> uuid.UUID | None:
+        """The technician whose work ID is ``work_id``, if any."""
+
+    @abstractmethod
     def save(self, technician: Technician) -> None:
-        """Write the technician now; raises LoginTaken if another took its login meanwhile."""
+        """Write the technician now; raises LoginTaken (WorkIdTaken) if another took its
+        login (work ID) meanwhile."""
 
     @abstractmethod
     def least_busy(
@@ -59,11 +64,16 @@ class SqlTechnicians(SqlRepository[Technician], Technicians):
     def login_holder(self, user_sub: str) -> uuid.UUID | None:
         return self.session.scalar(select(Technician.id).where(Technician.user_sub == user_sub))
 
+    def work_id_holder(self, work_id: str) -> uuid.UUID | None:
+        return self.session.scalar(select(Technician.id).where(Technician.work_id == work_id))
+
     def save(self, technician: Technician) -> None:
         login = technician.user_sub or ""
         try:
             self.session.flush()
         except IntegrityError as exc:
+            if "work_id" in str(exc.orig):
+                raise WorkIdTaken(technician.work_id or "") from exc
             raise LoginTaken(login) from exc
 
     def least_busy(
@@ -100,12 +110,17 @@ class FakeTechnicians(FakeRepository[Technician], Technicians):
         holder = next(self.where(lambda t: t.user_sub == user_sub), None)
         return holder.id if holder is not None else None
 
+    def work_id_holder(self, work_id: str) -> uuid.UUID | None:
+        holder = next(self.where(lambda t: t.work_id == work_id), None)
+        return holder.id if holder is not None else None
+
     def save(self, technician: Technician) -> None:
+        others = [t for t in self.items.values() if t is not technician]
         login = technician.user_sub
-        if login is not None and any(
-            t.user_sub == login and t is not technician for t in self.items.values()
-        ):
+        if login is not None and any(t.user_sub == login for t in others):
             raise LoginTaken(login)
+        if any(t.work_id == technician.work_id for t in others):
+            raise WorkIdTaken(technician.work_id or "")
 
     def least_busy(
         self, *, region: str, skill: str | None, excluding: uuid.UUID

@@ -1,5 +1,11 @@
 """Dispatch's REST schemas: what requests carry (inputs) and responses show (outputs)."""
 
+from services.dispatch.schemas.field import (
+    NonGenuineApprovalCreate,
+    PartAgreementRead,
+    PartsAgreementCreate,
+    PartsProposalCreate,
+)
 from services.dispatch.schemas.inputs import (
     AcceptanceCreate,
     CheckInCreate,
@@ -40,8 +46,12 @@ __all__ = [
     "FollowUpDueQueryArgs",
     "FollowUpDueRead",
     "FollowUpRead",
+    "NonGenuineApprovalCreate",
+    "PartAgreementRead",
     "PartIn",
     "PartRead",
+    "PartsAgreementCreate",
+    "PartsProposalCreate",
     "RepairRecordRead",
     "RouteQueryArgs",
     "RouteRead",

@@ -15,6 +15,7 @@ from services.dispatch.domain import (
     WORK_ORDER_KINDS,
     WORK_ORDER_STATUSES,
 )
+from services.dispatch.domain.field import AGREED_VIA, REQUESTERS
 from shared.schemas import (
     Boolean,
     DecimalField,
@@ -29,6 +30,10 @@ PHONE = validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
 
 
 SKILL = fields.String(validate=validate.Length(min=1, max=100))
+
+
+def WORK_ID(**kw: Any) -> fields.String:
+    return fields.String(validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,49}$"), **kw)
 
 
 RATING = validate.Range(min=1, max=5)
@@ -51,6 +56,12 @@ class TechnicianCreate(InputSchema):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "the JWT sub of the technician's login"},
     )
+    work_id = WORK_ID(
+        metadata={
+            "description": "the ID on the badge shown to customers (dispatch issues one, "
+            "W- and 8 hex digits, when none is given)"
+        }
+    )
 
 
 class TechnicianUpdate(InputSchema):
@@ -59,6 +70,7 @@ class TechnicianUpdate(InputSchema):
     active = Boolean()
     phone = fields.String(allow_none=True, validate=PHONE)
     user_sub = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
+    work_id = WORK_ID(metadata={"description": "the ID on the badge shown to customers"})
 
     @ma.validates_schema
     def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
@@ -81,9 +93,28 @@ class ScheduleCreate(InputSchema):
     )
     window_start = fields.AwareDateTime(required=True, format="iso")
     window_end = fields.AwareDateTime(required=True, format="iso")
+    agreed_via = fields.String(
+        required=True,
+        validate=validate.OneOf(AGREED_VIA),
+        metadata={"description": "how the window was agreed with the customer"},
+    )
+    agreed_with = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "who agreed to it (default: the work order's customer)"},
+    )
+    requested_by = fields.String(
+        validate=validate.OneOf(REQUESTERS),
+        metadata={
+            "description": "moving a booked visit: who asked for it (required then); a move "
+            "the customer asked for is not the technician's lateness"
+        },
+    )
+    reason = fields.String(
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "moving a booked visit: why (required then)"},
+    )
     rescheduled_by_customer = Boolean(
-        load_default=False,
-        metadata={"description": "the customer asked for this new window (not lateness)"},
+        metadata={"description": "older form of requested_by (true: customer, false: company)"},
     )
 
     @ma.validates_schema
@@ -93,13 +124,39 @@ class ScheduleCreate(InputSchema):
             raise ma.ValidationError("must be after window_start", "window_end")
 
 
+class SymptomCheckIn(InputSchema):
+    confirmed = Boolean(
+        required=True, metadata={"description": "the reported symptom is what is found on site"}
+    )
+    observed = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=5000),
+        metadata={"description": "what the technician observed"},
+    )
+
+
 class CheckInCreate(InputSchema):
     arrived_at = PastDateTime(metadata={"description": "arrival on site (default: now)"})
-    identity_verified = Boolean(required=True)
+    identity_verified = Boolean(
+        required=True, metadata={"description": "the customer's identity was verified"}
+    )
+    work_id_shown = WORK_ID(
+        required=True,
+        metadata={
+            "description": "the work ID shown to the customer: not the assigned technician's "
+            "fails the identity check and stops the visit"
+        },
+    )
     product_model = fields.String(
         required=True,
         validate=validate.Length(min=1, max=100),
         metadata={"description": "the model found on site, checked against the work order"},
+    )
+    symptom_check = fields.Nested(
+        SymptomCheckIn,
+        metadata={
+            "description": "the reported symptom re-checked: required for a repair that goes ahead"
+        },
     )
     stop_reason = fields.String(
         validate=validate.Length(min=1, max=2000),
@@ -107,10 +164,28 @@ class CheckInCreate(InputSchema):
     )
 
 
-class PartIn(InputSchema):
+class ProposedPartIn(InputSchema):
     part_no = fields.String(required=True, validate=validate.Length(min=1, max=100))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=999))
-    genuine = Boolean(required=True)
+    genuine = Boolean(
+        required=True,
+        metadata={"description": "a non-genuine part needs a manager's approval"},
+    )
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "why the part is needed"},
+    )
+
+
+class PartIn(ProposedPartIn):
+    covered_by_warranty = Boolean(
+        required=True,
+        metadata={
+            "description": "covered by the work order's warranty (when it covers parts); "
+            "else chargeable, at the price the customer agreed to before use"
+        },
+    )
 
 
 class CompletionCreate(InputSchema):

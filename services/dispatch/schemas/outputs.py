@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from services.dispatch.schemas.field import NonGenuineApprovalRead, PartAgreementRead
 from shared.schemas import DecimalField, ReadSchema, UTCDateTimeField
 
 
@@ -16,13 +17,33 @@ class TechnicianRead(ReadSchema):
     active = fields.Boolean()
     phone = fields.String()
     user_sub = fields.String()
+    work_id = fields.String(metadata={"description": "the ID on the badge shown to customers"})
     created_at = UTCDateTimeField()
+
+
+class PartAgreedRead(ReadSchema):
+    agreement_id = fields.UUID()
+    agreed_at = fields.String(metadata={"description": "RFC 3339"})
+    confirmed_by = fields.String()
+
+
+class NonGenuineAllowedRead(ReadSchema):
+    approved_by = fields.String()
+    reason = fields.String()
+    approved_at = fields.String(metadata={"description": "RFC 3339"})
 
 
 class PartRead(ReadSchema):
     part_no = fields.String()
     quantity = fields.Integer()
     genuine = fields.Boolean()
+    reason = fields.String()
+    covered_by_warranty = fields.Boolean()
+    unit_price = DecimalField(as_string=True, metadata={"description": "none when covered"})
+    currency = fields.String()
+    schedule_version = fields.Integer()
+    agreement = fields.Nested(PartAgreedRead)
+    non_genuine_approval = fields.Nested(NonGenuineAllowedRead)
 
 
 class RepairRecordRead(ReadSchema):
@@ -54,11 +75,19 @@ class VisitRead(ReadSchema):
     window_end = UTCDateTimeField()
     deadline = UTCDateTimeField(metadata={"description": "the end the arrival is judged by"})
     rescheduled_by_customer = fields.Boolean()
+    agreed_via = fields.String(metadata={"description": "how the window was agreed"})
+    agreed_with = fields.String()
+    reschedule_requested_by = fields.String(metadata={"description": "customer or company"})
+    reschedule_reason = fields.String()
     scheduled_at = UTCDateTimeField()
     arrived_at = UTCDateTimeField()
     on_time = fields.Boolean()
     identity_verified = fields.Boolean()
     product_verified = fields.Boolean()
+    work_id_shown = fields.String()
+    work_id_verified = fields.Boolean()
+    symptom_confirmed = fields.Boolean()
+    symptom_observed = fields.String()
     missed_at = UTCDateTimeField()
     stop_reason = fields.String(metadata={"description": "why the visit stopped on arrival"})
     repair = fields.Function(
@@ -134,6 +163,8 @@ class WorkOrderRead(ReadSchema):
 class WorkOrderDetailRead(WorkOrderRead):
     visits = fields.List(fields.Nested(VisitRead))
     follow_ups = fields.List(fields.Nested(FollowUpRead))
+    part_agreements = fields.List(fields.Nested(PartAgreementRead))
+    non_genuine_approvals = fields.List(fields.Nested(NonGenuineApprovalRead))
 
 
 class FollowUpDueRead(ReadSchema):

@@ -7,6 +7,12 @@ from services.dispatch.use_cases.opening import (
     open_maintenance_work_order,
     open_repair_work_order,
 )
+from services.dispatch.use_cases.parts import (
+    agree_parts,
+    allow_non_genuine_part,
+    propose_parts,
+    record_fee_schedule,
+)
 from services.dispatch.use_cases.scheduling import BATCH_SIZE, schedule_visit, sweep_missed_visits
 from services.dispatch.use_cases.technicians import (
     choose_technician,
@@ -22,12 +28,16 @@ from services.dispatch.use_cases.visits import (
 
 __all__ = [
     "BATCH_SIZE",
+    "agree_parts",
+    "allow_non_genuine_part",
     "answer_repair",
     "check_in",
     "choose_technician",
     "complete_visit",
     "open_maintenance_work_order",
     "open_repair_work_order",
+    "propose_parts",
+    "record_fee_schedule",
     "record_follow_up",
     "register_technician",
     "schedule_visit",

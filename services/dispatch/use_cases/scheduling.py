@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from services.dispatch.domain import SCHEDULABLE, misfits, require_open_window
+from services.dispatch.domain.field import appointment
 from services.dispatch.models import Technician, WorkOrder
 from services.dispatch.repositories import DispatchUnitOfWork
 from services.dispatch.use_cases.technicians import choose_technician
@@ -36,22 +37,20 @@ def schedule_visit(
     schedule_in: dict[str, Any],
     by: Principal,
 ) -> WorkOrder:
-    """Book a visit (or move the pending one) with a technician and a confirmed window."""
+    """Book a visit (or move the pending one) with a technician and a window agreed with the
+    customer (how, and with whom); moving a booked visit says who asked for it and why."""
     now = uow.clock.now()
     work_order = uow.work_orders.get_for_step(work_order_id, by=by)
     work_order.require(SCHEDULABLE, "schedule a visit")
     start = schedule_in["window_start"].astimezone(dt.UTC)
     end = schedule_in["window_end"].astimezone(dt.UTC)
     require_open_window(end, now)
+    pending = work_order.pending_visit  # moved, unless its window ended (then it is missed)
+    moving = pending is not None and pending.window_end >= now
+    agreed = appointment(schedule_in, rescheduling=moving, customer=work_order.customer_name)
     work_order.miss_if_ended(at=now)
     technician, auto = _technician_for(uow, work_order, named=schedule_in.get("technician_id"))
-    work_order.book(
-        technician,
-        auto=auto,
-        window=(start, end),
-        by_customer=schedule_in["rescheduled_by_customer"],
-        at=now,
-    )
+    work_order.book(technician, auto=auto, window=(start, end), appointment=agreed, at=now)
     uow.commit()
     return work_order
 

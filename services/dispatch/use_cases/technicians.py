@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from services.dispatch.domain import LoginTaken, misfits, nobody_fits
+from services.dispatch.domain import LoginTaken, WorkIdTaken, misfits, nobody_fits
+from services.dispatch.domain.field import issued_work_id
 from services.dispatch.models import Technician, WorkOrder
 from services.dispatch.repositories import DispatchUnitOfWork
 from shared.auth import Principal
@@ -23,11 +24,20 @@ def _check_login_free(
         raise LoginTaken(user_sub)
 
 
+def _check_work_id_free(
+    uow: DispatchUnitOfWork, work_id: str | None, *, own: uuid.UUID | None
+) -> None:
+    holder = uow.technicians.work_id_holder(work_id) if work_id else None
+    if work_id and holder is not None and holder != own:
+        raise WorkIdTaken(work_id)
+
+
 def _save(uow: DispatchUnitOfWork, technician: Technician) -> None:
-    """Write now (a concurrent request may have taken the login meanwhile), then commit."""
+    """Write now (a concurrent request may have taken the login or work ID meanwhile), then
+    commit."""
     try:
         uow.technicians.save(technician)
-    except LoginTaken:
+    except (LoginTaken, WorkIdTaken):
         uow.rollback()
         raise
     uow.commit()
@@ -36,11 +46,16 @@ def _save(uow: DispatchUnitOfWork, technician: Technician) -> None:
 def register_technician(
     uow: DispatchUnitOfWork, *, technician_in: dict[str, Any], by: Principal
 ) -> Technician:
-    """Add an employee or a partner workshop to a region's roster."""
+    """Add an employee or a partner workshop to a region's roster, with the work ID on their
+    badge (dispatch issues one when none is given)."""
     require_region(by, technician_in["region"])
     _check_login_free(uow, technician_in.get("user_sub"), own=None)
+    technician_id = uuid.uuid4()
+    work_id = technician_in.get("work_id") or issued_work_id(technician_id)
+    _check_work_id_free(uow, work_id, own=None)
     technician = Technician(
-        id=uuid.uuid4(),
+        id=technician_id,
+        work_id=work_id,
         name=technician_in["name"],
         kind=technician_in["kind"],
         region=technician_in["region"],
@@ -58,10 +73,11 @@ def register_technician(
 def update_technician(
     uow: DispatchUnitOfWork, *, technician_id: uuid.UUID, changes: dict[str, Any], by: Principal
 ) -> Technician:
-    """Change a technician's name, skills, login, phone or active flag."""
+    """Change a technician's name, skills, login, work ID, phone or active flag."""
     technician = uow.technicians.get_for_change(technician_id, by=by)
     if "user_sub" in changes:
         _check_login_free(uow, changes["user_sub"], own=technician.id)
+    _check_work_id_free(uow, changes.get("work_id"), own=technician.id)
     technician.change(changes)
     _save(uow, technician)
     return technician

@@ -16,12 +16,13 @@ from services.dispatch.domain import (
     escalation_threshold,
     require_assigned,
 )
+from services.dispatch.domain.field import record_parts
 from services.dispatch.models import Visit, WorkOrder
 from services.dispatch.repositories import DispatchUnitOfWork
 from shared.auth import Principal
 
 
-def _visit_step(
+def visit_step(
     uow: DispatchUnitOfWork,
     work_order_id: uuid.UUID,
     *,
@@ -49,9 +50,12 @@ def check_in(
     check_in_in: dict[str, Any],
     by: Principal,
 ) -> WorkOrder:
-    """The assigned technician arrives: identity and product checked, punctuality judged."""
-    work_order, visit = _visit_step(uow, work_order_id, by=by, status=SCHEDULED, action="check in")
-    work_order.check_in(visit, check_in_in, at=uow.clock.now())
+    """The assigned technician arrives: identity (the customer's, and the work ID they were
+    shown) and product checked, the symptom re-checked, punctuality judged."""
+    work_order, visit = visit_step(uow, work_order_id, by=by, status=SCHEDULED, action="check in")
+    technician = uow.technicians.get(visit.technician_id)
+    work_id = technician.work_id if technician is not None else None
+    work_order.check_in(visit, check_in_in, work_id=work_id, at=uow.clock.now())
     uow.commit()
     return work_order
 
@@ -59,11 +63,20 @@ def check_in(
 def complete_visit(
     uow: DispatchUnitOfWork, *, work_order_id: uuid.UUID, record_in: dict[str, Any], by: Principal
 ) -> WorkOrder:
-    """The assigned technician writes the repair record of the visit in progress."""
-    work_order, visit = _visit_step(
+    """The assigned technician writes the repair record of the visit in progress; each part
+    is covered by warranty or at the price the customer agreed to before use."""
+    now = uow.clock.now()
+    work_order, visit = visit_step(
         uow, work_order_id, by=by, status=IN_PROGRESS, action="record a repair"
     )
-    work_order.complete(visit, record_in, at=uow.clock.now())
+    parts = record_parts(
+        record_in["parts"],
+        parts_covered=work_order.parts_covered,
+        agreed=work_order.agreed_parts(visit),
+        prices=uow.prices.prices_in_force((p["part_no"] for p in record_in["parts"]), at=now),
+        approved=work_order.approvals(),
+    )
+    work_order.complete(visit, record_in | {"parts": parts}, at=now)
     uow.commit()
     return work_order
 
@@ -73,7 +86,7 @@ def answer_repair(
 ) -> WorkOrder:
     """The customer accepts and rates the repair, or rejects it: another visit follows, or
     escalation after too many failed visits on a product defect."""
-    work_order, visit = _visit_step(
+    work_order, visit = visit_step(
         uow,
         work_order_id,
         by=by,

@@ -16,6 +16,7 @@ from services.dispatch.use_cases import check_in, complete_visit, schedule_visit
 from shared.auth import Principal
 from shared.clock import FixedClock
 from shared.config import Settings
+from shared.price_book import Schedule
 
 START = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)  # a Monday, 08:00 UTC
 HOUR = dt.timedelta(hours=1)
@@ -36,9 +37,11 @@ def make_uow(
     *,
     technicians: tuple[Technician, ...] = (),
     work_orders: tuple[WorkOrder, ...] = (),
+    schedules: tuple[Schedule, ...] = (),
     **options: str,
 ) -> FakeDispatchUnitOfWork:
-    """A fake unit of work at START, holding these technicians and work orders."""
+    """A fake unit of work at START, holding these technicians, work orders and fee
+    schedules."""
     settings = Settings(service="dispatch", database_url="sqlite://", extra=dict(options))
     return FakeDispatchUnitOfWork(
         PUBLISHES,
@@ -46,6 +49,7 @@ def make_uow(
         settings=settings,
         technicians=technicians,
         work_orders=work_orders,
+        schedules=schedules,
     )
 
 
@@ -63,7 +67,8 @@ def technician(
     kind: str = "employee",
     login: str | None = "",
 ) -> Technician:
-    """A technician whose login is ``tech-<name>`` (unless ``login`` says otherwise)."""
+    """A technician whose login is ``tech-<name>`` (unless ``login`` says otherwise) and whose
+    work ID is ``W-<NAME>``."""
     return Technician(
         id=uuid.uuid4(),
         name=name,
@@ -72,6 +77,7 @@ def technician(
         active=active,
         phone=None,
         user_sub=f"tech-{name}" if login == "" else login,
+        work_id=f"W-{name.upper()}",
         created_at=START,
         skill_rows=[TechnicianSkill(skill=s) for s in skills],
     )
@@ -129,41 +135,61 @@ def window(
     technician_id: uuid.UUID | None = None,
     by_customer: bool = False,
 ) -> dict[str, Any]:
-    """A schedule request as ScheduleCreate loads it."""
+    """A schedule request as ScheduleCreate loads it: agreed by phone; a move says who asked
+    for it (the customer when ``by_customer``, else the company) and why."""
     schedule_in: dict[str, Any] = {
         "window_start": start,
         "window_end": start + length,
-        "rescheduled_by_customer": by_customer,
+        "agreed_via": "phone",
+        "requested_by": "customer" if by_customer else "company",
+        "reason": "the customer is away" if by_customer else "the technician is off sick",
     }
     if technician_id is not None:
         schedule_in["technician_id"] = technician_id
     return schedule_in
 
 
-def arrival(at: dt.datetime | None = None, *, model: str = "CP-400") -> dict[str, Any]:
-    """A check-in as CheckInCreate loads it (no ``arrived_at``: now)."""
-    check_in_in: dict[str, Any] = {"identity_verified": True, "product_model": model}
+def arrival(
+    at: dt.datetime | None = None, *, model: str = "CP-400", work_id: str = "W-DONG"
+) -> dict[str, Any]:
+    """A check-in as CheckInCreate loads it (no ``arrived_at``: now), by Dong unless another
+    work ID is shown, the symptom confirmed."""
+    check_in_in: dict[str, Any] = {
+        "identity_verified": True,
+        "work_id_shown": work_id,
+        "product_model": model,
+        "symptom_check": {"confirmed": True, "observed": "blistering along the weld seam"},
+    }
     if at is not None:
         check_in_in["arrived_at"] = at
     return check_in_in
 
 
 def repair_record(
-    started_at: dt.datetime, finished_at: dt.datetime, result: str = "fixed"
+    started_at: dt.datetime,
+    finished_at: dt.datetime,
+    result: str = "fixed",
+    parts: tuple[dict[str, Any], ...] = (),
 ) -> dict[str, Any]:
-    """A repair record as CompletionCreate loads it."""
+    """A repair record as CompletionCreate loads it (no parts unless given)."""
     return {
         "work_performed": "replaced anode, touched up coating",
-        "parts": [
-            {"part_no": "CP-400-ANODE", "quantity": 1, "genuine": True},
-            {"part_no": "SEALANT-7", "quantity": 2, "genuine": False},
-        ],
+        "parts": list(parts),
         "labour_hours": Decimal("1.50"),
         "started_at": started_at,
         "finished_at": finished_at,
         "result": result,
         "customer_signature": "data:image/png;base64,iVBORw0KGgo=",
     }
+
+
+COVERED_ANODE = {
+    "part_no": "CP-400-ANODE",
+    "quantity": 1,
+    "genuine": True,
+    "reason": "anode consumed",
+    "covered_by_warranty": True,
+}
 
 
 def answer(accepted: bool, rating: int = 4, **changes: Any) -> dict[str, Any]:
@@ -183,7 +209,8 @@ def whole_visit(
     booking = window(clock.now() + HOUR, technician_id=tech.id)
     schedule_visit(uow, work_order_id=work_order.id, schedule_in=booking, by=AGENT)
     clock.advance(hours=2)
-    check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=as_technician(tech))
+    shown = arrival(work_id=tech.work_id)
+    check_in(uow, work_order_id=work_order.id, check_in_in=shown, by=as_technician(tech))
     clock.advance(hours=1)
     record = repair_record(clock.now() - HOUR, clock.now(), result)
     complete_visit(uow, work_order_id=work_order.id, record_in=record, by=as_technician(tech))

@@ -61,6 +61,10 @@ def test_first_booking_chooses_a_technician_and_records_repair_scheduled() -> No
         "rescheduled_by_customer": False,
         "repeat_of": None,
         "scheduled_at": "2026-11-02T08:00:00+00:00",
+        "agreed_via": "phone",
+        "agreed_with": "Li Wei",  # the work order's customer: nobody else was named
+        "requested_by": None,  # a first booking moves nothing
+        "reschedule_reason": None,
     }
 
 

@@ -23,6 +23,7 @@ from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, InvalidInput
 from tests.unit.dispatch.support import (
     AGENT,
+    COVERED_ANODE,
     HOUR,
     START,
     WARRANTIES,
@@ -96,7 +97,11 @@ def test_arriving_at_the_window_end_is_on_time() -> None:
         "deadline": "2026-11-02T11:00:00+00:00",
         "identity_verified": True,
         "product_verified": True,
+        "work_id_shown": "W-DONG",
+        "work_id_verified": True,
+        "symptom_confirmed": True,
     }
+    assert visit.symptom_observed == "blistering along the weld seam"
 
 
 @pytest.mark.parametrize(
@@ -259,7 +264,7 @@ def test_the_repair_record_is_kept_and_published_for_billing() -> None:
     complete_visit(
         uow,
         work_order_id=work_order.id,
-        record_in=repair_record(TEN, ELEVEN, "not_fixed"),
+        record_in=repair_record(TEN, ELEVEN, "not_fixed", parts=(COVERED_ANODE,)),
         by=as_technician(dong),
     )
 
@@ -267,9 +272,8 @@ def test_the_repair_record_is_kept_and_published_for_billing() -> None:
     [visit] = work_order.visits
     assert (visit.status, visit.result, visit.completed_at) == ("completed", "not_fixed", ELEVEN)
     assert (visit.started_at, visit.finished_at) == (TEN, ELEVEN)
-    assert [(p.line, p.part_no, p.quantity, p.genuine) for p in visit.parts] == [
-        (1, "CP-400-ANODE", 1, True),
-        (2, "SEALANT-7", 2, False),
+    assert [(p.line, p.part_no, p.quantity, p.genuine, p.reason) for p in visit.parts] == [
+        (1, "CP-400-ANODE", 1, True, "anode consumed"),
     ]
     assert uow.commits == 3
     [event] = uow.published("repair.completed")
@@ -279,8 +283,18 @@ def test_the_repair_record_is_kept_and_published_for_billing() -> None:
         "work_performed": "replaced anode, touched up coating",
         "labour_hours": "1.50",
         "parts": [
-            {"part_no": "CP-400-ANODE", "quantity": 1, "genuine": True},
-            {"part_no": "SEALANT-7", "quantity": 2, "genuine": False},
+            {
+                "part_no": "CP-400-ANODE",
+                "quantity": 1,
+                "genuine": True,
+                "reason": "anode consumed",
+                "covered_by_warranty": True,
+                "unit_price": None,
+                "currency": None,
+                "schedule_version": None,
+                "agreement": None,
+                "non_genuine_approval": None,
+            },
         ],
         "started_at": "2026-11-02T10:00:00+00:00",
         "finished_at": "2026-11-02T11:00:00+00:00",

@@ -162,6 +162,16 @@ class LoginTaken(Conflict):
         )
 
 
+class WorkIdTaken(Conflict):
+    """A work ID already belongs to another technician."""
+
+    def __init__(self, work_id: str) -> None:
+        super().__init__(
+            f"the work ID {work_id!r} already belongs to another technician",
+            errors={"work_id": ["already another technician's"]},
+        )
+
+
 # How the customer's answer (acceptance and rating, which feed bonuses) was confirmed.
 CONFIRMATIONS = ("customer_signature", "agent_call")
 
