@@ -14,16 +14,40 @@ EXCHANGE = "aftercare.events"
 DELIVERY_LIMIT = 20
 
 
-def queue_name(consumer: str) -> str:
-    return f"{consumer}.events"
+def queue_name(consumer: str, lane: str | None = None) -> str:
+    """A consumer's queue: ``<service>.events``, or ``<service>.events.<lane>`` for a worker
+    that consumes only some regions (``AFTERCARE_CONSUME_REGIONS``)."""
+    return f"{consumer}.events.{lane}" if lane else f"{consumer}.events"
 
 
-def dead_letter_queue(consumer: str) -> str:
-    return f"{consumer}.events.dead"
+def dead_letter_queue(consumer: str, lane: str | None = None) -> str:
+    return f"{queue_name(consumer, lane)}.dead"
 
 
-def retry_queue(consumer: str, level: int) -> str:
-    return f"{consumer}.events.retry.{level}"
+def retry_queue(consumer: str, level: int, lane: str | None = None) -> str:
+    return f"{queue_name(consumer, lane)}.retry.{level}"
+
+
+def lane_name(regions: Sequence[str]) -> str | None:
+    """The lane of a worker bound to these regions only (none: every region)."""
+    return "-".join(regions) or None
+
+
+def region_binding_keys(keys: Iterable[str], regions: Sequence[str]) -> tuple[str, ...]:
+    """Binding keys narrowed to some regions: ``<type>.*`` becomes ``<type>.<region>`` (the
+    routing key is ``<type>.<region>``), ``#`` becomes ``#.<region>``; every region otherwise."""
+    keys = tuple(keys)
+    if not regions:
+        return keys
+    narrowed: list[str] = []
+    for key in keys:
+        if key == "#":
+            narrowed.extend(f"#.{region}" for region in regions)
+        elif key.endswith(".*"):
+            narrowed.extend(f"{key[:-2]}.{region}" for region in regions)
+        else:
+            raise ValueError(f"cannot narrow binding key {key!r} to regions")
+    return tuple(sorted(narrowed))
 
 
 @dataclass(frozen=True)
@@ -33,25 +57,38 @@ class ConsumerTopology:
     consumer: str
     binding_keys: tuple[str, ...]
     retry_delays_seconds: tuple[float, ...]
+    # A worker bound to some regions only has queues of its own (``<service>.events.<lane>``).
+    lane: str | None = None
+
+    @property
+    def queue(self) -> str:
+        return queue_name(self.consumer, self.lane)
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return dead_letter_queue(self.consumer, self.lane)
+
+    def retry_queue(self, level: int) -> str:
+        return retry_queue(self.consumer, level, self.lane)
 
     def queues(self) -> list[tuple[str, dict[str, Any]]]:
-        main = queue_name(self.consumer)
+        main = self.queue
         queues: list[tuple[str, dict[str, Any]]] = [
             (
                 main,
                 {
                     "x-queue-type": "quorum",
                     "x-dead-letter-exchange": "",
-                    "x-dead-letter-routing-key": dead_letter_queue(self.consumer),
+                    "x-dead-letter-routing-key": self.dead_letter_queue,
                     "x-delivery-limit": DELIVERY_LIMIT,
                 },
             ),
-            (dead_letter_queue(self.consumer), {"x-queue-type": "classic"}),
+            (self.dead_letter_queue, {"x-queue-type": "classic"}),
         ]
         for level, delay in enumerate(self.retry_delays_seconds, start=1):
             queues.append(
                 (
-                    retry_queue(self.consumer, level),
+                    self.retry_queue(level),
                     {
                         "x-queue-type": "classic",
                         "x-message-ttl": int(delay * 1000),
@@ -76,7 +113,7 @@ def declare_queues(channel: Any, consumers: Iterable[ConsumerTopology]) -> None:
         for name, arguments in topo.queues():
             channel.queue_declare(queue=name, durable=True, arguments=arguments)
         for key in topo.binding_keys:
-            channel.queue_bind(queue=queue_name(topo.consumer), exchange=EXCHANGE, routing_key=key)
+            channel.queue_bind(queue=topo.queue, exchange=EXCHANGE, routing_key=key)
 
 
 def definitions(
@@ -105,7 +142,7 @@ def definitions(
                 {
                     "source": EXCHANGE,
                     "vhost": vhost,
-                    "destination": queue_name(topo.consumer),
+                    "destination": topo.queue,
                     "destination_type": "queue",
                     "routing_key": key,
                     "arguments": {},
