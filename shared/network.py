@@ -48,7 +48,12 @@ def declare_topology(amqp_url: str) -> None:
 
 def rabbitmq_definitions() -> dict[str, Any]:
     """The broker definitions shipped in ``deploy/rabbitmq/definitions.json``."""
-    return definitions(topologies(from_env=False), producers=list(service_names()))
+    publishes = {
+        d.name: sorted({decl.type for decl in d.catalog.declarations()}) for d in all_definitions()
+    }
+    return definitions(
+        topologies(from_env=False), producers=list(service_names()), publishes=publishes
+    )
 
 
 def audiences() -> list[str]:

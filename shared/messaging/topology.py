@@ -4,7 +4,7 @@ RabbitMQ definitions for production."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,12 +117,18 @@ def declare_queues(channel: Any, consumers: Iterable[ConsumerTopology]) -> None:
 
 
 def definitions(
-    consumers: Sequence[ConsumerTopology], producers: Sequence[str], vhost: str = "/"
+    consumers: Sequence[ConsumerTopology],
+    producers: Sequence[str],
+    vhost: str = "/",
+    *,
+    publishes: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """RabbitMQ definitions: the topology plus one least-privilege user per service.
 
     Users carry no password hash: passwords are secrets, set at deploy time
-    (``rabbitmqctl change_password``), never kept in the repository.
+    (``rabbitmqctl change_password``), never kept in the repository. With ``publishes``
+    (service → the event types it publishes), a service may publish only its own types
+    (topic permissions on the routing key) and one that publishes nothing may not publish.
     """
     services = sorted(set(producers) | {c.consumer for c in consumers})
     queues, bindings = [], []
@@ -148,7 +154,7 @@ def definitions(
                     "arguments": {},
                 }
             )
-    users, permissions = [], []
+    users, permissions, topic_permissions = [], [], []
     for svc in services:
         users.append(
             {
@@ -160,21 +166,36 @@ def definitions(
         )
         own = rf"^{svc}\.events(\..*)?$"
         exchange = re.escape(EXCHANGE)
+        types = None if publishes is None else sorted(publishes.get(svc, ()))
+        publish = "" if types == [] else f"{exchange}|"
         permissions.append(
             {
                 "user": svc,
                 "vhost": vhost,
                 # publish events; move its own messages to its retry and parking queues
                 "configure": own,
-                "write": rf"^({exchange}|amq\.default|{svc}\.events(\..*)?)$",
+                "write": rf"^({publish}amq\.default|{svc}\.events(\..*)?)$",
                 "read": rf"^({exchange}|{svc}\.events(\..*)?)$",
             }
         )
+        if types:
+            alternatives = "|".join(re.escape(t) for t in types)
+            topic_permissions.append(
+                {
+                    "user": svc,
+                    "vhost": vhost,
+                    "exchange": EXCHANGE,
+                    # routing key <type>.<region>: only the types this service publishes
+                    "write": rf"^({alternatives})\.[^.]+$",
+                    "read": ".*",
+                }
+            )
     return {
         "rabbit_version": "3.10.8",
         "users": users,
         "vhosts": [{"name": vhost}],
         "permissions": permissions,
+        **({"topic_permissions": topic_permissions} if publishes is not None else {}),
         "exchanges": [
             {
                 "name": EXCHANGE,
