@@ -25,8 +25,22 @@ def dump(*objects: dict[str, Any]) -> str:
 
 
 def kustomization(**fields: Any) -> str:
-    body = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"} | fields
-    return dump(body)
+    """A Kustomization; other kustomizations (directories) go under ``bases`` and files under
+    ``resources``, which every kustomize reads (v2, in older kubectl, wants dirs in bases)."""
+    listed = fields.pop("resources", [])
+    bases = [r for r in listed if not r.endswith(".yaml")]
+    files = [r for r in listed if r.endswith(".yaml")]
+    body: dict[str, Any] = {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+    }
+    if "namespace" in fields:
+        body["namespace"] = fields.pop("namespace")
+    if bases:
+        body["bases"] = bases
+    if files:
+        body["resources"] = files
+    return dump(body | fields)
 
 
 def patch(api: str, kind: str, name: str, spec: dict[str, Any]) -> str:
