@@ -121,3 +121,26 @@ def test_healthcheck_probes_a_workers_metrics_port(
     assert healthcheck.main() == 0
     monkeypatch.setenv("AFTERCARE_SERVICE", "no-such-service")
     assert healthcheck.main() == 1
+
+
+def test_a_workers_metrics_server_answers_the_liveness_probe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker's probe (Kubernetes and the image's HEALTHCHECK) asks ``/healthz`` of the
+    metrics server ``shared.worker`` starts: it must answer there, not only on /metrics."""
+    from prometheus_client import start_http_server
+
+    from tests.helpers import free_port
+
+    port = free_port()
+    server, thread = start_http_server(port, addr="127.0.0.1")
+    try:
+        monkeypatch.delenv("GUNICORN_BIND", raising=False)
+        monkeypatch.setenv("AFTERCARE_SERVICE", "kpi")
+        monkeypatch.setenv("AFTERCARE_KPI_PORT", str(port - 1000))
+        assert healthcheck.main() == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert healthcheck.main() == 1  # and fails once it is gone
