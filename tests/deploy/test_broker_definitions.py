@@ -60,7 +60,13 @@ def import_definitions(data: dict[str, Any]) -> None:
         path = folder / "definitions.json"
         path.write_text(json.dumps(data))
         path.chmod(0o644)
-        rabbitmqctl("import_definitions", str(path))
+        done = subprocess.run(
+            ["rabbitmqctl", "-q", "import_definitions", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, f"import_definitions failed: {done.stdout}{done.stderr}"
     finally:
         shutil.rmtree(folder)
 
