@@ -203,3 +203,15 @@ def test_another_users_queue_cannot_be_reached_through_a_lookalike_name(
     connection = connect("intake")
     assert refused(connection, lambda ch: ch.queue_declare("intakex.events"))
     assert refused(connection, lambda ch: ch.queue_declare("intake.eventsx"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap (deploy/README.md): a consumer needs write on amq.default for its "
+    "queues' dead-letter exchange and its retries, and RabbitMQ checks it per exchange",
+)
+def test_no_one_reaches_another_services_queue_through_the_default_exchange(
+    connect: Callable[[str], pika.BlockingConnection],
+) -> None:
+    connection = connect("intake")
+    assert refused(connection, publish("", "kpi.events"))
