@@ -236,3 +236,88 @@ def test_the_region_overlay_splits_east_from_the_other_regions() -> None:
     assert other["metadata"]["queueName"] == (
         "dispatch.events.north-northeast-central-south-southwest-northwest"
     )
+
+
+# --- who may talk to whom -----------------------------------------------------------------
+def selects(policy: dict[str, Any], labels: dict[str, str]) -> bool:
+    wanted = policy["spec"]["podSelector"].get("matchLabels", {})
+    return wanted.items() <= labels.items()
+
+
+def peers(rule: dict[str, Any], key: str) -> list[str]:
+    """Each peer of a rule as text: ``ns=<namespace>`` or ``pods=<k=v,...>``."""
+    found = []
+    for peer in rule.get(key, []):
+        if "namespaceSelector" in peer:
+            found.append(
+                "ns=" + peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+            )
+        else:
+            labels = peer["podSelector"]["matchLabels"]
+            found.append("pods=" + ",".join(f"{k}={v}" for k, v in sorted(labels.items())))
+    return found
+
+
+def allowed(
+    objects: tuple[dict[str, Any], ...], labels: dict[str, str], kind: str
+) -> set[tuple[str, Any]]:
+    """(peer, port) pairs the policies selecting these pod labels admit (``*``: any port)."""
+    key = "from" if kind == "ingress" else "to"
+    pairs = set()
+    for policy in (o for o in objects if o["kind"] == "NetworkPolicy"):
+        if not selects(policy, labels) or kind.capitalize() not in policy["spec"]["policyTypes"]:
+            continue
+        for rule in policy["spec"].get(kind, []):
+            ports = [p["port"] for p in rule.get("ports", [])] or ["*"]
+            pairs |= {(peer, port) for peer in peers(rule, key) for port in ports}
+    return pairs
+
+
+def pod_labels(objects: tuple[dict[str, Any], ...], deployment: str) -> dict[str, str]:
+    doc = find(objects, "Deployment", deployment)
+    return dict(doc["spec"]["template"]["metadata"]["labels"])
+
+
+def test_every_pod_is_closed_to_ingress_unless_a_policy_opens_it() -> None:
+    policy = find(production(), "NetworkPolicy", "default-deny-ingress")
+    assert policy["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_only_the_ingress_and_prometheus_reach_a_web_and_only_prometheus_a_worker(
+    name: str,
+) -> None:
+    objects = production()
+    port = SERVICE_PORTS[name]
+    assert allowed(objects, pod_labels(objects, f"{name}-web"), "ingress") == {
+        ("ns=ingress-nginx", port),
+        ("ns=monitoring", port),
+    }
+    assert allowed(objects, pod_labels(objects, f"{name}-worker"), "ingress") == {
+        ("ns=monitoring", port + 1000)
+    }
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_a_service_reaches_only_dns_the_broker_and_its_own_database(name: str) -> None:
+    objects = production()
+    for role in ("web", "worker"):
+        assert allowed(objects, pod_labels(objects, f"{name}-{role}"), "egress") == {
+            ("ns=kube-system", 53),
+            ("pods=app.kubernetes.io/name=aftercare-rabbitmq", 5672),
+            (f"pods=cnpg.io/cluster={name}-db", 5432),
+        }
+    database = allowed(objects, {"cnpg.io/cluster": f"{name}-db"}, "ingress")
+    clients = {peer for peer, port in database if port == 5432 and peer.startswith("pods=app")}
+    assert clients == {f"pods=app.kubernetes.io/name={name}"}, "no other service's pods"
+
+
+def test_the_broker_takes_amqp_from_aftercare_and_its_api_from_the_setup_job_only() -> None:
+    objects = production()
+    rules = allowed(objects, {"app.kubernetes.io/name": "aftercare-rabbitmq"}, "ingress")
+    by_port: dict[Any, set[str]] = {}
+    for peer, port in rules:
+        by_port.setdefault(port, set()).add(peer)
+    assert by_port[5672] == {"pods=app.kubernetes.io/part-of=aftercare"}
+    assert by_port[15672] == {"pods=app.kubernetes.io/name=broker-setup", "ns=rabbitmq-system"}
+    assert by_port[15692] == {"ns=monitoring"}
