@@ -5,11 +5,18 @@ rollback rolls back the code and leaves the database where it is. So for a while
 previous release's code (N-1) runs against the schema of N, and each service's newest
 migration must be an *expand*: nothing the previous code reads or writes disappears or
 changes type, and nothing it does not know about is required of its inserts. Contracting
-(dropping what N no longer uses) waits for the release after. Also: every history goes from
+(dropping what N no longer uses) waits for the release after. Checked twice: on the schema
+(the newest migration against the one before), and by running the previous release's code
+itself (from git history: the commit before the newest migration was added) against the
+database at head, reading every table and column it maps. Also: every history goes from
 empty to head and back down to empty."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +26,7 @@ from alembic.script import ScriptDirectory
 
 from shared.migrations import alembic_config, upgrade
 from shared.service import load_definition
-from tests.helpers import SERVICE_NAMES
+from tests.helpers import REPO, SERVICE_NAMES
 
 
 def schema(url: str) -> dict[str, dict[str, Any]]:
@@ -125,3 +132,62 @@ def test_the_previous_release_runs_against_the_newest_schema(name: str, postgres
     before = schema(postgres_url)
     command.upgrade(config, history[-1])
     assert contractions(before, schema(postgres_url)) == []
+
+
+# Run inside the previous release's tree: its models read every table and column they map.
+READ_EVERYTHING = """
+import sys
+sys.meta_path[:] = [f for f in sys.meta_path if 'Editable' not in getattr(f, '__name__', '')]
+import sqlalchemy as sa
+import services
+from shared.db import PlumbingBase
+from shared.service import load_definition
+assert services.__file__.startswith(sys.argv[3]), services.__file__
+definition = load_definition(sys.argv[1])
+engine = sa.create_engine(sys.argv[2])
+tables = [*definition.metadata.sorted_tables, *PlumbingBase.metadata.sorted_tables]
+with engine.connect() as conn:
+    for table in tables:
+        conn.execute(sa.select(table).limit(1)).all()
+print(len(tables))
+"""
+
+
+def previous_release(name: str) -> str:
+    """The commit before the one that added the service's newest migration: the code that
+    ran before that migration existed."""
+    definition = load_definition(name)
+    script = ScriptDirectory.from_config(alembic_config(definition, "sqlite://"))
+    head = script.get_revision(script.get_current_head())
+    path = Path(head.path).resolve().relative_to(REPO)
+    added = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", str(path)],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert added, f"{path} is not in git history (a shallow clone?)"
+    return f"{added[-1]}^"
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_the_previous_releases_code_reads_the_newest_schema(
+    name: str, postgres_url: str, tmp_path: Path
+) -> None:
+    upgrade(load_definition(name), postgres_url)
+    tree = tmp_path / "previous"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", previous_release(name), "shared", "services/__init__.py",
+         f"services/{name}"],
+        cwd=REPO, capture_output=True, check=True,
+    )  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", READ_EVERYTHING, name, postgres_url, str(tree)],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert int(done.stdout.split()[-1]) >= 3  # its tables, and the outbox, inbox, keys
