@@ -15,8 +15,6 @@ from tests.helpers import SERVICE_NAMES, SERVICE_PORTS
 from tests.unit.test_compose import compose, environment
 
 ROLES = ("web", "worker", "migrate")
-# Where the processes read their environment.
-READERS = ("shared/config.py", "shared/gunicorn_conf.py", "shared/metrics.py", "shared/worker.py")
 # What every process of a service must be given (the rest has defaults).
 NEEDED = {
     "web": {
@@ -34,14 +32,18 @@ SECRET_NAME = re.compile(r"(URL|SECRET|PASSWORD|KEY)$")
 
 
 def variables_read(service: str) -> set[str]:
-    """Every variable the kit reads for a service, found in its source: literal names, and
-    the per-service ones (``AFTERCARE_{service.upper()}_...``) spelled out."""
+    """Every variable the kit and the service's own code read, found in their source:
+    literal names, the per-service ones (``AFTERCARE_{service.upper()}_...``) spelled out,
+    and the service's options (``option("name", ...)`` reads ``AFTERCARE_<SERVICE>_NAME``)."""
     names: set[str] = set()
-    for reader in READERS:
-        text = (REPO / reader).read_text()
+    sources = [*(REPO / "shared").rglob("*.py"), *(REPO / "services" / service).rglob("*.py")]
+    for source in sources:
+        text = source.read_text()
         names |= set(re.findall(r'"((?:AFTERCARE|GUNICORN|PROMETHEUS)_[A-Z_]+)"', text))
         for suffix in re.findall(r'f"AFTERCARE_\{service\.upper\(\)\}_([A-Z_]+)"', text):
             names.add(f"AFTERCARE_{service.upper()}_{suffix}")
+        for option in re.findall(r'option\(\s*"([a-z_]+)"', text):
+            names.add(f"AFTERCARE_{service.upper()}_{option.upper()}")
     return names
 
 
@@ -58,6 +60,7 @@ def test_the_variable_finder_finds_what_the_code_reads() -> None:
         "AFTERCARE_BIND",
     } <= found
     assert "AFTERCARE_DISPATCH_DATABASE_URL" not in found
+    assert "AFTERCARE_DISPATCH_FAILED_VISITS_BEFORE_ESCALATION" in variables_read("dispatch")
 
 
 def k8s_env(name: str, role: str) -> dict[str, dict[str, Any]]:
