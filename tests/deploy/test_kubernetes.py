@@ -6,6 +6,7 @@ each service needs: its processes, probes, resources, secrets, scaling and netwo
 from __future__ import annotations
 
 import copy
+import json
 import tomllib
 from typing import Any
 
@@ -321,3 +322,33 @@ def test_the_broker_takes_amqp_from_aftercare_and_its_api_from_the_setup_job_onl
     assert by_port[5672] == {"pods=app.kubernetes.io/part-of=aftercare"}
     assert by_port[15672] == {"pods=app.kubernetes.io/name=broker-setup", "ns=rabbitmq-system"}
     assert by_port[15692] == {"ns=monitoring"}
+
+
+def test_the_region_overlays_broker_definitions_hold_the_lanes_queues() -> None:
+    config = find(render("overlays/production-east"), "ConfigMap", "rabbitmq-definitions")
+    definitions = json.loads(config["data"]["definitions.json"])
+    queues = {q["name"] for q in definitions["queues"] if q["name"].startswith("dispatch.")}
+    others = "north-northeast-central-south-southwest-northwest"
+    assert queues == {
+        f"dispatch.events.{lane}{suffix}"
+        for lane in ("east", others)
+        for suffix in ("", ".dead", ".retry.1", ".retry.2", ".retry.3")
+    }
+    keys = {
+        b["destination"]: set()
+        for b in definitions["bindings"]
+        if b["source"] == "aftercare.events"
+    }
+    for b in definitions["bindings"]:
+        keys[b["destination"]].add(b["routing_key"])
+    assert keys["dispatch.events.east"] == {
+        "ticket.solution_accepted.east",
+        "maintenance.visit_due.east",
+    }
+    assert "ticket.solution_accepted.north" in keys[f"dispatch.events.{others}"]
+    assert not any(k.endswith(".east") for k in keys[f"dispatch.events.{others}"])
+    # every other consumer's queue is as shipped
+    shipped = json.loads((REPO / "deploy" / "rabbitmq" / "definitions.json").read_text())
+    assert [q for q in definitions["queues"] if not q["name"].startswith("dispatch.")] == [
+        q for q in shipped["queues"] if not q["name"].startswith("dispatch.")
+    ]

@@ -148,11 +148,14 @@ def region(definitions: list[ServiceDefinition]) -> Files:
     main_scaler = scaling.queue_scaler(
         d, f"{d.name}-worker", queue=queue_name(d.name, lane_name(others))
     )
+    # the broker's queues for dispatch are the two lanes', not one for every region
+    broker = platform.definitions_config({d.name: [(REGION,), others]})
     return {
         f"{root}/kustomization.yaml": kustomization(
             resources=["../production", f"{name}.yaml"],
-            patchesStrategicMerge=["worker.yaml", "worker-scaler.yaml"],
+            patchesStrategicMerge=["worker.yaml", "worker-scaler.yaml", "definitions.yaml"],
         ),
+        f"{root}/definitions.yaml": dump(broker),
         f"{root}/{name}.yaml": dump(east, east_scaler, budget),
         f"{root}/worker.yaml": patch(
             "apps/v1",

@@ -41,9 +41,10 @@ def common_config() -> Manifest:
     }
 
 
-def definitions_config() -> Manifest:
-    """deploy/rabbitmq/definitions.json, generated from the same code."""
-    text = json.dumps(rabbitmq_definitions(), indent=2) + "\n"
+def definitions_config(lanes: dict[str, list[tuple[str, ...]]] | None = None) -> Manifest:
+    """deploy/rabbitmq/definitions.json, generated from the same code (with ``lanes``: a
+    service's queues split by region, as its workers' AFTERCARE_CONSUME_REGIONS declare)."""
+    text = json.dumps(rabbitmq_definitions(lanes), indent=2) + "\n"
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
