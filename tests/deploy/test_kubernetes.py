@@ -352,3 +352,17 @@ def test_the_region_overlays_broker_definitions_hold_the_lanes_queues() -> None:
     assert [q for q in definitions["queues"] if not q["name"].startswith("dispatch.")] == [
         q for q in shipped["queues"] if not q["name"].startswith("dispatch.")
     ]
+
+
+def test_in_production_the_autoscalers_own_every_replica_count() -> None:
+    objects = render("overlays/production-east")
+    targets = {
+        o["spec"]["scaleTargetRef"]["name"]
+        for o in objects
+        if o["kind"] in ("HorizontalPodAutoscaler", "ScaledObject")
+    }
+    deployments = [o for o in objects if o["kind"] == "Deployment"]
+    assert {d["metadata"]["name"] for d in deployments} == targets
+    assert [d["metadata"]["name"] for d in deployments if "replicas" in d["spec"]] == [], (
+        "an apply would reset what the autoscaler chose"
+    )

@@ -120,6 +120,12 @@ def environment(name: str, definitions: list[ServiceDefinition], *, small: bool)
         else:
             files[f"{here}/scaling.yaml"] = dump(*scaling.production_scaling(d))
             fields["resources"].append("scaling.yaml")
+            # the autoscalers own the replica counts: an apply must not reset them
+            for role in ("web", "worker"):
+                files[f"{here}/{role}.yaml"] = patch(
+                    "apps/v1", "Deployment", f"{d.name}-{role}", {"replicas": None}
+                )
+            fields["patchesStrategicMerge"] = ["web.yaml", "worker.yaml"]
         files[f"{here}/kustomization.yaml"] = kustomization(**fields)
         files[f"{here}/migrate/kustomization.yaml"] = kustomization(
             namespace=namespace,
@@ -141,6 +147,7 @@ def region(definitions: list[ServiceDefinition]) -> Files:
     others = tuple(r for r in REGIONS if r != REGION)
     name = f"{d.name}-worker-{REGION}"
     east = workloads.worker(d, name=name, consume_regions=(REGION,))
+    del east["spec"]["replicas"]  # its ScaledObject owns the count
     east_scaler = scaling.queue_scaler(d, name, queue=queue_name(d.name, lane_name((REGION,))))
     budget = scaling.disruption_budget(d, "worker", {"aftercare.io/lane": REGION})
     budget["metadata"]["name"] = name
