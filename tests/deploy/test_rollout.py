@@ -172,6 +172,8 @@ def previous_release(name: str) -> str:
 def test_the_previous_releases_code_reads_the_newest_schema(
     name: str, postgres_url: str, tmp_path: Path
 ) -> None:
+    if len(revisions(name)) < 2:
+        pytest.skip(f"{name} has a single revision: its previous release had no database")
     upgrade(load_definition(name), postgres_url)
     tree = tmp_path / "previous"
     tree.mkdir()
