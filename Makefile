@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install run test lint architecture typecheck unit integration e2e browser fuzz bench docs clean
+.PHONY: install run test lint architecture typecheck unit integration e2e browser fuzz deploy bench docs clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,10 @@ browser: install
 fuzz: install
 	$(BIN)/pytest tests/fuzz
 
+deploy: install
+	$(BIN)/python -m deploy.k8s.generator --check
+	$(BIN)/pytest tests/deploy tests/unit/test_compose.py tests/unit/test_images.py
+
 bench: install
 	$(BIN)/python bench/eventing.py
 
@@ -51,6 +55,7 @@ docs: install
 	$(BIN)/aftercare asyncapi --output docs/asyncapi.yaml
 	$(BIN)/aftercare topology --definitions deploy/rabbitmq/definitions.json
 	$(BIN)/python -m deploy.grafana.boards
+	$(BIN)/python -m deploy.k8s.generator
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -64,19 +64,22 @@ def _cmd_token(args: argparse.Namespace) -> int:
 
 def _cmd_dead_letters(args: argparse.Namespace) -> int:
     from shared.messaging.deadletters import list_dead_letters, replay_dead_letters
+    from shared.messaging.topology import dead_letter_queue, lane_name, queue_name
 
-    url = Settings.from_env(args.service).amqp_url
+    settings = Settings.from_env(args.service)
+    url = settings.amqp_url
+    lane = lane_name(settings.consume_regions)
     if args.action == "list":
-        letters = list_dead_letters(url, args.service)
+        letters = list_dead_letters(url, args.service, lane=lane)
         for letter in letters:
             print(json.dumps(letter.as_dict()))
-        print(f"{len(letters)} parked in {args.service}.events.dead", file=sys.stderr)
+        print(f"{len(letters)} parked in {dead_letter_queue(args.service, lane)}", file=sys.stderr)
         return 0
     if not args.id and not args.all:
         print("replay needs --id EVENT_ID or --all", file=sys.stderr)
         return 2
-    count = replay_dead_letters(url, args.service, event_id=args.id)
-    print(f"replayed {count} message(s) to {args.service}.events")
+    count = replay_dead_letters(url, args.service, event_id=args.id, lane=lane)
+    print(f"replayed {count} message(s) to {queue_name(args.service, lane)}")
     return 0 if count or args.all else 1
 
 
@@ -130,7 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hours", type=float, default=8.0)
     p.set_defaults(func=_cmd_token)
 
-    p = sub.add_parser("dead-letters", help="list or replay parked messages")
+    p = sub.add_parser(
+        "dead-letters",
+        help="list or replay parked messages (of the AFTERCARE_CONSUME_REGIONS lane, if set)",
+    )
     p.add_argument("action", choices=["list", "replay"])
     p.add_argument("service", choices=names)
     p.add_argument("--id", help="replay only this event id")

@@ -63,6 +63,8 @@ class Settings:
     calendars_file: str | None = None
     # Who may read /metrics: the monitoring network, never the outside (SPEC section 2).
     metrics_allow: tuple[str, ...] = DEFAULT_METRICS_ALLOW
+    # A worker that consumes only these regions' events, on queues of its own (empty: all).
+    consume_regions: tuple[str, ...] = ()
     # Service-specific options set in code (tests); see ``option``.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -82,6 +84,11 @@ class Settings:
             return str(self.extra[name])
         return _env(f"AFTERCARE_{self.service.upper()}_{name.upper()}", default) or default
 
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.consume_regions) - set(self.regions))
+        if unknown:
+            raise ValueError(f"AFTERCARE_CONSUME_REGIONS names unknown regions: {unknown}")
+
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some values replaced (tests, embedded runs)."""
         return replace(self, **changes)
@@ -98,6 +105,7 @@ class Settings:
         default_db = f"sqlite:///{(var_dir / f'{service}.db').as_posix()}"
         regions = _env("AFTERCARE_REGIONS")
         retry = _env("AFTERCARE_RETRY_DELAYS")
+        consume = _env("AFTERCARE_CONSUME_REGIONS")
         return cls(
             service=service,
             database_url=_read_secret(
@@ -128,4 +136,7 @@ class Settings:
                 n.strip() for n in (_env("AFTERCARE_METRICS_ALLOW") or "").split(",") if n.strip()
             )
             or DEFAULT_METRICS_ALLOW,
+            consume_regions=tuple(r.strip() for r in consume.split(",") if r.strip())
+            if consume
+            else (),
         )

@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pika
 
 from shared.config import Settings
-from shared.messaging.topology import ConsumerTopology, declare, definitions
+from shared.messaging.topology import (
+    ConsumerTopology,
+    declare,
+    definitions,
+    lane_name,
+    region_binding_keys,
+)
 from shared.service import all_definitions, service_names
 
 
@@ -46,9 +54,26 @@ def declare_topology(amqp_url: str) -> None:
         connection.close()
 
 
-def rabbitmq_definitions() -> dict[str, Any]:
-    """The broker definitions shipped in ``deploy/rabbitmq/definitions.json``."""
-    return definitions(topologies(from_env=False), producers=list(service_names()))
+def rabbitmq_definitions(
+    lanes: Mapping[str, Sequence[tuple[str, ...]]] | None = None,
+) -> dict[str, Any]:
+    """The broker definitions shipped in ``deploy/rabbitmq/definitions.json``. With ``lanes``
+    (service → the region groups its workers consume, AFTERCARE_CONSUME_REGIONS), that
+    service's queues are its lanes' instead of the one for every region."""
+    publishes = {
+        d.name: sorted({decl.type for decl in d.catalog.declarations()}) for d in all_definitions()
+    }
+    consumers = []
+    for topo in topologies(from_env=False):
+        for regions in (lanes or {}).get(topo.consumer, [()]):
+            consumers.append(
+                replace(
+                    topo,
+                    binding_keys=region_binding_keys(topo.binding_keys, regions),
+                    lane=lane_name(regions),
+                )
+            )
+    return definitions(consumers, producers=list(service_names()), publishes=publishes)
 
 
 def audiences() -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib.util
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,9 +76,18 @@ class ServiceDefinition:
         return self.package_dir / "migrations"
 
 
+def _installed(entry: EntryPoint) -> bool:
+    """Whether the package an entry point names is importable here. A service's image holds
+    the kit and that one service, while the installed metadata still registers them all."""
+    try:
+        return importlib.util.find_spec(entry.module) is not None
+    except ModuleNotFoundError:  # its parent package (``services``) is absent too
+        return False
+
+
 @functools.cache
 def _registered() -> dict[str, EntryPoint]:
-    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINTS)}
+    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINTS) if _installed(ep)}
     if not found:
         raise RuntimeError(
             f"no services registered under {ENTRY_POINTS!r}: is the project installed?"

@@ -23,17 +23,21 @@ from shared.messaging.inprocess import InProcessBus, InProcessConsumer
 from shared.messaging.processing import EventProcessor
 from shared.messaging.rabbit_relay import RabbitRelay
 from shared.messaging.relay import PollingRelay
-from shared.messaging.topology import ConsumerTopology
+from shared.messaging.topology import ConsumerTopology, lane_name, region_binding_keys
 from shared.service import PeriodicJob, Runtime, load_definition
 
 log = logging.getLogger(__name__)
 
 
 def consumer_topology(rt: Runtime) -> ConsumerTopology:
+    """The worker's queues: every region, or only ``AFTERCARE_CONSUME_REGIONS`` on queues of
+    their own (a region's consumers scaled, or moved, apart from the rest)."""
+    regions = rt.settings.consume_regions
     return ConsumerTopology(
         consumer=rt.name,
-        binding_keys=tuple(rt.definition.subscriptions.binding_keys()),
+        binding_keys=region_binding_keys(rt.definition.subscriptions.binding_keys(), regions),
         retry_delays_seconds=rt.settings.retry_delays_seconds,
+        lane=lane_name(regions),
     )
 
 

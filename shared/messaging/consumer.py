@@ -35,11 +35,8 @@ from shared.messaging.processing import (
 from shared.messaging.topology import (
     EXCHANGE,
     ConsumerTopology,
-    dead_letter_queue,
     declare,
     declare_queues,
-    queue_name,
-    retry_queue,
 )
 from shared.metrics import DEAD_LETTERS
 
@@ -140,7 +137,7 @@ class RabbitConsumer:
             channel.confirm_delivery()
             channel.basic_qos(prefetch_count=self.prefetch)
             channel.basic_consume(
-                queue=queue_name(self.service),
+                queue=self.topology.queue,
                 on_message_callback=lambda _ch, method, props, body: self._pending.append(
                     (method, props, body)
                 ),
@@ -233,7 +230,7 @@ class RabbitConsumer:
         if time.monotonic() - self._parked_checked_at < PARKED_CHECK_SECONDS:
             return
         self._parked_checked_at = time.monotonic()
-        frame = channel.queue_declare(dead_letter_queue(self.service), passive=True)
+        frame = channel.queue_declare(self.topology.dead_letter_queue, passive=True)
         DEAD_LETTERS.labels(self.service).set(frame.method.message_count)
 
     def _settle(self, channel: BlockingChannel, settled: list[Settled]) -> None:
@@ -247,7 +244,7 @@ class RabbitConsumer:
                 properties.expiration = str(int(delay_ms * random.uniform(0.8, 1.0)))
                 channel.basic_publish(
                     exchange="",
-                    routing_key=retry_queue(self.service, level),
+                    routing_key=self.topology.retry_queue(level),
                     body=item.message.body,
                     properties=properties,
                     mandatory=True,
@@ -260,7 +257,7 @@ class RabbitConsumer:
                 )
                 channel.basic_publish(
                     exchange="",
-                    routing_key=dead_letter_queue(self.service),
+                    routing_key=self.topology.dead_letter_queue,
                     body=item.message.body,
                     properties=republish_properties(
                         props, attempts=item.message.attempts + 1, error=item.error

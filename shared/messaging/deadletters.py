@@ -44,14 +44,18 @@ def _describe(props: pika.BasicProperties, body: bytes) -> DeadLetter:
     )
 
 
-def list_dead_letters(amqp_url: str, consumer: str, limit: int = 1000) -> list[DeadLetter]:
+def list_dead_letters(
+    amqp_url: str, consumer: str, limit: int = 1000, *, lane: str | None = None
+) -> list[DeadLetter]:
     """Parked messages of a consumer, in order; they stay parked."""
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
         channel = connection.channel()
         found = []
         for _ in range(limit):
-            method, props, body = channel.basic_get(dead_letter_queue(consumer), auto_ack=False)
+            method, props, body = channel.basic_get(
+                dead_letter_queue(consumer, lane), auto_ack=False
+            )
             if method is None:
                 break
             found.append(_describe(props, body))
@@ -62,7 +66,12 @@ def list_dead_letters(amqp_url: str, consumer: str, limit: int = 1000) -> list[D
 
 
 def replay_dead_letters(
-    amqp_url: str, consumer: str, *, event_id: str | None = None, limit: int = 100000
+    amqp_url: str,
+    consumer: str,
+    *,
+    event_id: str | None = None,
+    limit: int = 100000,
+    lane: str | None = None,
 ) -> int:
     """Move parked messages (one by event id, or all) back to the consumer's queue."""
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
@@ -71,14 +80,16 @@ def replay_dead_letters(
         channel = connection.channel()
         channel.confirm_delivery()
         for _ in range(limit):
-            method, props, body = channel.basic_get(dead_letter_queue(consumer), auto_ack=False)
+            method, props, body = channel.basic_get(
+                dead_letter_queue(consumer, lane), auto_ack=False
+            )
             if method is None:
                 break
             if event_id is not None and props.message_id != event_id:
                 continue  # left unacked: back in the queue when the channel closes
             channel.basic_publish(
                 exchange="",
-                routing_key=queue_name(consumer),
+                routing_key=queue_name(consumer, lane),
                 body=body,
                 properties=republish_properties(props, attempts=0, error=None),
                 mandatory=True,

@@ -4,7 +4,7 @@ RabbitMQ definitions for production."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,16 +14,40 @@ EXCHANGE = "aftercare.events"
 DELIVERY_LIMIT = 20
 
 
-def queue_name(consumer: str) -> str:
-    return f"{consumer}.events"
+def queue_name(consumer: str, lane: str | None = None) -> str:
+    """A consumer's queue: ``<service>.events``, or ``<service>.events.<lane>`` for a worker
+    that consumes only some regions (``AFTERCARE_CONSUME_REGIONS``)."""
+    return f"{consumer}.events.{lane}" if lane else f"{consumer}.events"
 
 
-def dead_letter_queue(consumer: str) -> str:
-    return f"{consumer}.events.dead"
+def dead_letter_queue(consumer: str, lane: str | None = None) -> str:
+    return f"{queue_name(consumer, lane)}.dead"
 
 
-def retry_queue(consumer: str, level: int) -> str:
-    return f"{consumer}.events.retry.{level}"
+def retry_queue(consumer: str, level: int, lane: str | None = None) -> str:
+    return f"{queue_name(consumer, lane)}.retry.{level}"
+
+
+def lane_name(regions: Sequence[str]) -> str | None:
+    """The lane of a worker bound to these regions only (none: every region)."""
+    return "-".join(regions) or None
+
+
+def region_binding_keys(keys: Iterable[str], regions: Sequence[str]) -> tuple[str, ...]:
+    """Binding keys narrowed to some regions: ``<type>.*`` becomes ``<type>.<region>`` (the
+    routing key is ``<type>.<region>``), ``#`` becomes ``#.<region>``; every region otherwise."""
+    keys = tuple(keys)
+    if not regions:
+        return keys
+    narrowed: list[str] = []
+    for key in keys:
+        if key == "#":
+            narrowed.extend(f"#.{region}" for region in regions)
+        elif key.endswith(".*"):
+            narrowed.extend(f"{key[:-2]}.{region}" for region in regions)
+        else:
+            raise ValueError(f"cannot narrow binding key {key!r} to regions")
+    return tuple(sorted(narrowed))
 
 
 @dataclass(frozen=True)
@@ -33,25 +57,38 @@ class ConsumerTopology:
     consumer: str
     binding_keys: tuple[str, ...]
     retry_delays_seconds: tuple[float, ...]
+    # A worker bound to some regions only has queues of its own (``<service>.events.<lane>``).
+    lane: str | None = None
+
+    @property
+    def queue(self) -> str:
+        return queue_name(self.consumer, self.lane)
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return dead_letter_queue(self.consumer, self.lane)
+
+    def retry_queue(self, level: int) -> str:
+        return retry_queue(self.consumer, level, self.lane)
 
     def queues(self) -> list[tuple[str, dict[str, Any]]]:
-        main = queue_name(self.consumer)
+        main = self.queue
         queues: list[tuple[str, dict[str, Any]]] = [
             (
                 main,
                 {
                     "x-queue-type": "quorum",
                     "x-dead-letter-exchange": "",
-                    "x-dead-letter-routing-key": dead_letter_queue(self.consumer),
+                    "x-dead-letter-routing-key": self.dead_letter_queue,
                     "x-delivery-limit": DELIVERY_LIMIT,
                 },
             ),
-            (dead_letter_queue(self.consumer), {"x-queue-type": "classic"}),
+            (self.dead_letter_queue, {"x-queue-type": "classic"}),
         ]
         for level, delay in enumerate(self.retry_delays_seconds, start=1):
             queues.append(
                 (
-                    retry_queue(self.consumer, level),
+                    self.retry_queue(level),
                     {
                         "x-queue-type": "classic",
                         "x-message-ttl": int(delay * 1000),
@@ -76,16 +113,22 @@ def declare_queues(channel: Any, consumers: Iterable[ConsumerTopology]) -> None:
         for name, arguments in topo.queues():
             channel.queue_declare(queue=name, durable=True, arguments=arguments)
         for key in topo.binding_keys:
-            channel.queue_bind(queue=queue_name(topo.consumer), exchange=EXCHANGE, routing_key=key)
+            channel.queue_bind(queue=topo.queue, exchange=EXCHANGE, routing_key=key)
 
 
 def definitions(
-    consumers: Sequence[ConsumerTopology], producers: Sequence[str], vhost: str = "/"
+    consumers: Sequence[ConsumerTopology],
+    producers: Sequence[str],
+    vhost: str = "/",
+    *,
+    publishes: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """RabbitMQ definitions: the topology plus one least-privilege user per service.
 
     Users carry no password hash: passwords are secrets, set at deploy time
-    (``rabbitmqctl change_password``), never kept in the repository.
+    (``rabbitmqctl change_password``), never kept in the repository. With ``publishes``
+    (service → the event types it publishes), a service may publish only its own types
+    (topic permissions on the routing key) and one that publishes nothing may not publish.
     """
     services = sorted(set(producers) | {c.consumer for c in consumers})
     queues, bindings = [], []
@@ -105,13 +148,13 @@ def definitions(
                 {
                     "source": EXCHANGE,
                     "vhost": vhost,
-                    "destination": queue_name(topo.consumer),
+                    "destination": topo.queue,
                     "destination_type": "queue",
                     "routing_key": key,
                     "arguments": {},
                 }
             )
-    users, permissions = [], []
+    users, permissions, topic_permissions = [], [], []
     for svc in services:
         users.append(
             {
@@ -123,21 +166,36 @@ def definitions(
         )
         own = rf"^{svc}\.events(\..*)?$"
         exchange = re.escape(EXCHANGE)
+        types = None if publishes is None else sorted(publishes.get(svc, ()))
+        publish = "" if types == [] else f"{exchange}|"
         permissions.append(
             {
                 "user": svc,
                 "vhost": vhost,
                 # publish events; move its own messages to its retry and parking queues
                 "configure": own,
-                "write": rf"^({exchange}|amq\.default|{svc}\.events(\..*)?)$",
+                "write": rf"^({publish}amq\.default|{svc}\.events(\..*)?)$",
                 "read": rf"^({exchange}|{svc}\.events(\..*)?)$",
             }
         )
+        if types:
+            alternatives = "|".join(re.escape(t) for t in types)
+            topic_permissions.append(
+                {
+                    "user": svc,
+                    "vhost": vhost,
+                    "exchange": EXCHANGE,
+                    # routing key <type>.<region>: only the types this service publishes
+                    "write": rf"^({alternatives})\.[^.]+$",
+                    "read": ".*",
+                }
+            )
     return {
         "rabbit_version": "3.10.8",
         "users": users,
         "vhosts": [{"name": vhost}],
         "permissions": permissions,
+        **({"topic_permissions": topic_permissions} if publishes is not None else {}),
         "exchanges": [
             {
                 "name": EXCHANGE,

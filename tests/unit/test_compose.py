@@ -210,28 +210,64 @@ def test_ports_are_the_specified_ones() -> None:
     assert {d.name: d.port for d in all_definitions()} == SPEC_PORTS
 
 
-def test_every_service_has_a_web_a_worker_and_a_migration_from_one_image() -> None:
+def test_every_service_has_a_web_a_worker_and_a_migration_from_its_own_image() -> None:
     expected = {f"{name}-{role}" for name in SERVICE_NAMES for role in ROLES}
     services = compose()["services"]
     assert expected <= set(services)
-    image = service("intake-web")["image"]
-    built_here = {name for name, svc in services.items() if svc.get("image") == image}
-    assert built_here == expected, "only the services' processes run the Aftercare image"
-    for name in expected:
-        build = services[name]["build"]
-        assert (build["context"], build.get("dockerfile", "Dockerfile")) == (".", "Dockerfile")
+    images = {}
+    for name in SERVICE_NAMES:
+        image = service(f"{name}-web")["image"]
+        assert re.fullmatch(
+            re.escape("${AFTERCARE_REGISTRY:-aftercare}/" + name + ":${AFTERCARE_VERSION:-")
+            + r"[\w.]+\}",
+            image,
+        )
+        images[image] = name
+    for svc_name, svc in services.items():
+        if svc.get("image") in images:
+            name = images[svc["image"]]
+            assert svc_name in {f"{name}-{role}" for role in ROLES}
+            build = svc["build"]
+            assert (build["context"], build.get("dockerfile", "Dockerfile")) == (".", "Dockerfile")
+            assert build["target"] == "service"
+            assert build["args"]["SERVICE"] == name
+            # the tag is the version baked into the image's label
+            assert svc["image"].endswith(":" + build["args"]["VERSION"])
+    assert {f"{images[s['image']]}" for s in services.values() if s.get("image") in images} == set(
+        SERVICE_NAMES
+    )
+    assert sum(1 for s in services.values() if s.get("image") in images) == len(expected)
 
 
-def test_the_one_image_is_built_for_a_non_root_user() -> None:
+def test_the_images_are_built_for_a_non_root_user_from_a_pinned_base() -> None:
     dockerfile = (REPO / "Dockerfile").read_text()
-    assert re.search(r"^ARG PYTHON_IMAGE=python:3\.11-slim$", dockerfile, re.MULTILINE)
+    base = re.search(r"^ARG PYTHON_IMAGE=(\S+)$", dockerfile, re.MULTILINE)
+    assert base, "the base image is an argument with a default"
+    # an exact patch release and distribution, or a digest: never a moving tag like 3.11-slim
+    assert re.fullmatch(r"python:3\.\d+\.\d+-slim-\w+(@sha256:[0-9a-f]{64})?", base[1])
     stages = re.findall(r"^FROM (\S+) AS (\w+)$", dockerfile, re.MULTILINE)
     assert len(stages) >= 2, "multi-stage: build, then a runtime without build tools"
     assert {image for image, _ in stages} == {"${PYTHON_IMAGE}"}
+    assert stages[-1][1] == "service", "compose and CI build the final stage by name"
     assert "pip install -c constraints.txt ." in dockerfile
+    assert "COPY services/${SERVICE} ./services/${SERVICE}" in dockerfile
+    assert not re.search(r"^COPY services \S+$", dockerfile, re.MULTILINE), "one service only"
     users = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
     assert users and users[-1].split(":")[0] not in {"root", "0"}
-    assert not list((REPO / "services").glob("*/Dockerfile")), "one image, not one per service"
+    assert re.search(r"^HEALTHCHECK .*\n.*shared\.healthcheck", dockerfile, re.MULTILINE)
+    assert re.search(r'org\.opencontainers\.image\.version="\$\{VERSION\}"', dockerfile)
+    assert not list((REPO / "services").glob("*/Dockerfile")), "one Dockerfile, not seven copies"
+
+
+def test_the_build_context_keeps_secrets_and_checkouts_out() -> None:
+    lines = [
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines[0] == "*", "ignore everything, then admit what an image installs"
+    admitted = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
+    assert admitted == {"pyproject.toml", "constraints.txt", "shared", "services"}
 
 
 @pytest.mark.parametrize("name", SERVICE_NAMES)

@@ -131,6 +131,26 @@ def test_permissions_cover_the_services_own_work(committed: dict[str, Any]) -> N
         own = all_queue_names()[svc]
         assert all(re.fullmatch(perm["configure"], n) for n in own)
         assert all(re.fullmatch(perm["read"], n) for n in [EXCHANGE, *own])
-        # publish events; move its own messages to its retry and parking queues
-        assert all(re.fullmatch(perm["write"], n) for n in [EXCHANGE, "amq.default", *own])
+        # publish events (if it has any); move its own messages to its retry and parking queues
+        assert all(re.fullmatch(perm["write"], n) for n in ["amq.default", *own])
+        assert bool(re.fullmatch(perm["write"], EXCHANGE)) == (svc in publishers())
         assert not re.fullmatch(perm["configure"], "amq.default")
+
+
+def publishers() -> set[str]:
+    return {d.name for d in all_definitions() if d.catalog.declarations()}
+
+
+def test_a_service_may_publish_only_its_own_event_types(committed: dict[str, Any]) -> None:
+    topics = {p["user"]: p for p in committed["topic_permissions"]}
+    assert set(topics) == publishers()
+    for definition in all_definitions():
+        if definition.name not in topics:
+            continue
+        write = topics[definition.name]["write"]
+        assert topics[definition.name]["exchange"] == EXCHANGE
+        for decl in definition.catalog.declarations():
+            assert re.fullmatch(write, f"{decl.type}.east")
+            assert not re.fullmatch(write, f"{decl.type}.east.extra")
+            assert not re.fullmatch(write, f"{decl.type}x.east")
+        assert not re.fullmatch(write, "anything.east")
