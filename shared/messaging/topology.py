@@ -33,12 +33,19 @@ def lane_name(regions: Sequence[str]) -> str | None:
     return "-".join(regions) or None
 
 
+# The region word of events that belong to no one region (billing's national fee schedule).
+NATIONAL = "national"
+
+
 def region_binding_keys(keys: Iterable[str], regions: Sequence[str]) -> tuple[str, ...]:
     """Binding keys narrowed to some regions: ``<type>.*`` becomes ``<type>.<region>`` (the
-    routing key is ``<type>.<region>``), ``#`` becomes ``#.<region>``; every region otherwise."""
+    routing key is ``<type>.<region>``), ``#`` becomes ``#.<region>``; every region otherwise.
+    Every lane also hears national events: they concern all regions, their effects are
+    idempotent, and the inbox (kept per service, not per lane) applies each once."""
     keys = tuple(keys)
     if not regions:
         return keys
+    regions = (*regions, NATIONAL)
     narrowed: list[str] = []
     for key in keys:
         if key == "#":

@@ -341,10 +341,18 @@ def test_the_region_overlays_broker_definitions_hold_the_lanes_queues() -> None:
     }
     for b in definitions["bindings"]:
         keys[b["destination"]].add(b["routing_key"])
+    # each type dispatch hears, for the east and for the nation (billing's fee schedule is
+    # published once for every region: parts are priced in every lane)
     assert keys["dispatch.events.east"] == {
-        "ticket.solution_accepted.east",
-        "maintenance.visit_due.east",
+        f"{event_type}.{region}"
+        for event_type in (
+            "ticket.solution_accepted",
+            "maintenance.visit_due",
+            "fee_schedule.published",
+        )
+        for region in ("east", "national")
     }
+    assert "fee_schedule.published.national" in keys[f"dispatch.events.{others}"]
     assert "ticket.solution_accepted.north" in keys[f"dispatch.events.{others}"]
     assert not any(k.endswith(".east") for k in keys[f"dispatch.events.{others}"])
     # every other consumer's queue is as shipped

@@ -13,10 +13,21 @@ def test_binding_keys_narrow_to_the_regions() -> None:
     keys = ["repair.accepted.*", "ticket.solution_accepted.*"]
     assert region_binding_keys(keys, ("east",)) == (
         "repair.accepted.east",
+        "repair.accepted.national",
         "ticket.solution_accepted.east",
+        "ticket.solution_accepted.national",
     )
-    assert region_binding_keys(["#"], ("east", "north")) == ("#.east", "#.north")
+    assert region_binding_keys(["#"], ("east", "north")) == ("#.east", "#.national", "#.north")
     assert region_binding_keys(keys, ()) == tuple(keys)
+
+
+def test_every_lane_hears_the_national_events_billing_publishes() -> None:
+    # The fee schedule is published once for the nation (``fee_schedule.published.national``):
+    # a dispatch lane for the east alone still prices parts by it.
+    from services.billing.domain import NATIONAL as BILLINGS_REGION_WORD
+
+    keys = region_binding_keys(["fee_schedule.published.*"], ("east",))
+    assert f"fee_schedule.published.{BILLINGS_REGION_WORD}" in keys
 
 
 def test_a_lane_has_its_own_main_retry_and_parking_queues() -> None:

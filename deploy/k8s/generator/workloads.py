@@ -45,13 +45,30 @@ def secret_env(name: str, secret: str, key: str) -> dict[str, Any]:
     return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
 
 
+# A service's own settings that are not secrets (docker-compose.yml's x-<name>-env says the
+# same); an overlay patches the value for its environment.
+SERVICE_SETTINGS: dict[str, dict[str, str]] = {
+    "support": {
+        # where a customer answers a questionnaire: the public address of the answer page
+        "AFTERCARE_SUPPORT_QUESTIONNAIRE_LINK_BASE": (
+            "https://aftercare.example.com/questionnaires/answer"
+        ),
+    },
+}
+
+
 def service_env(definition: ServiceDefinition) -> list[dict[str, Any]]:
-    """Its own database and broker user, from Secrets: never a value in the manifests."""
+    """Its own database and broker user, from Secrets (never a value in the manifests), and
+    its own plain settings."""
     return [
         secret_env(
             f"AFTERCARE_{definition.name.upper()}_DATABASE_URL", database_secret(definition), "uri"
         ),
         secret_env("AFTERCARE_AMQP_URL", amqp_secret(definition), "url"),
+        *(
+            {"name": name, "value": value}
+            for name, value in SERVICE_SETTINGS.get(definition.name, {}).items()
+        ),
     ]
 
 
