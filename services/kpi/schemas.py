@@ -97,6 +97,21 @@ class AdherenceRead(ShareRead):
     on_time_ratio = fields.Float(allow_none=True, metadata={"description": "on time / done"})
 
 
+class TrainingRead(ReadSchema):
+    version = fields.Integer()
+    sessions = fields.Integer(metadata={"description": "training sessions held"})
+    attendees = fields.Integer(metadata={"description": "attendees listed"})
+    attended = fields.Integer(metadata={"description": "attendees who came"})
+    attendance_rate = fields.Float(allow_none=True, metadata={"description": "attended / listed"})
+
+
+class CsatBySourceRead(ReadSchema):
+    acceptance = fields.Nested(ShareRead, metadata={"description": "repair acceptance (csat)"})
+    follow_up = fields.Nested(ShareRead, metadata={"description": "follow-up calls"})
+    questionnaire = fields.Nested(ShareRead, metadata={"description": "questionnaires"})
+    consultation = fields.Nested(ShareRead, metadata={"description": "consultation answers"})
+
+
 class KpiSetRead(ReadSchema):
     csat = fields.Nested(ShareRead)
     repair_timeliness = fields.Nested(ShareRead)
@@ -111,6 +126,14 @@ class KpiSetRead(ReadSchema):
     complaint_satisfaction = fields.Nested(ShareRead, allow_none=True)
     first_response_compliance = fields.Nested(ShareRead, allow_none=True)
     open_backlog = fields.Nested(BacklogRead, allow_none=True)
+    consultation_timeliness = fields.Nested(
+        ShareRead, metadata={"description": "consultations answered by the deadline / answered"}
+    )
+    csat_by_source = fields.Nested(CsatBySourceRead)
+    csat_all_sources = fields.Nested(
+        ShareRead, metadata={"description": "ratings of 4-5 / ratings, every source combined"}
+    )
+    training = fields.Nested(TrainingRead, metadata={"description": "sessions held this month"})
 
 
 class KpisRead(ReadSchema):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from services.kpi.domain.adherence import MaintenanceFacts
+from services.kpi.domain.channels import ConsultationFacts, TrainingFacts
 from services.kpi.domain.facts import (
     ComplaintFacts,
     RatingFacts,
@@ -207,6 +208,8 @@ class MemoryBatch:
         self.complaints = MemoryStore(ComplaintFacts)
         self.ratings = MemoryStore(lambda k, r: RatingFacts(k, k.split("/", 1)[0], r))
         self.maintenance = MemoryStore(MaintenanceFacts)
+        self.consultations = MemoryStore(ConsultationFacts)
+        self.trainings = MemoryStore(TrainingFacts)
         self.events: list[tuple[Event, dt.datetime]] = []
         self.linked_tickets: set[str] = set()
         self.flushes = 0
