@@ -53,6 +53,47 @@ class ScorecardQueryArgs(QuerySchema):
     )
 
 
+class AttentionQueryArgs(QuerySchema):
+    month = Month(metadata={"description": "the second month of the run (default: this one)"})
+    region = Region(metadata={"description": "the technicians' figures in one region"})
+
+
+class AttentionFigureRead(ReadSchema):
+    numerator = fields.Integer()
+    denominator = fields.Integer()
+    ratio = fields.Float()
+
+
+class AttentionRowRead(ReadSchema):
+    technician = fields.String()
+    kpi = fields.String()
+    target = fields.Float()
+    months = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(AttentionFigureRead),
+        metadata={"description": "the figure in each of the two months, both below target"},
+    )
+    training = fields.String(
+        allow_none=True, metadata={"description": "the training topic that addresses the KPI"}
+    )
+    attended = fields.Boolean(
+        metadata={"description": "came to such a session since the run began"}
+    )
+    sessions = fields.List(fields.String(), metadata={"description": "those sessions' ids"})
+
+
+class AttentionRead(ReadSchema):
+    month = fields.String()
+    previous_month = fields.String()
+    region = fields.String(allow_none=True)
+    frozen = fields.List(
+        fields.String(), metadata={"description": "the months read from their frozen figures"}
+    )
+    targets = fields.Dict(keys=fields.String(), values=fields.Float())
+    training = fields.Dict(keys=fields.String(), values=fields.String())
+    rows = fields.List(fields.Nested(AttentionRowRead))
+
+
 class CorrectionQueryArgs(QuerySchema):
     month = Month(required=True)
     region = Region()
