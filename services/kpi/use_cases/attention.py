@@ -14,6 +14,7 @@ from services.kpi.domain.attention import (
     DEFAULT_TARGETS,
     DEFAULT_TRAINING,
     Figures,
+    Session,
     below_target,
     figure_view,
     parse_targets,
@@ -59,25 +60,11 @@ def get_attention(
     runs = tuple(_figures(uow, m, region, frozen=m in closed) for m in (first, month))
     sessions = uow.measures.trainings_held(since=_start(first) - ZONE_MARGIN, region=region)
     months = Months(uow.calendars)
-    rows = []
-    for technician, kpi, before, now in below_target((runs[0], runs[1]), targets):
-        topic = training.get(kpi)
-        attended = (
-            sessions_attended(technician, topic, sessions, since=first, month_of=months)
-            if topic
-            else []
-        )
-        rows.append(
-            {
-                "technician": technician,
-                "kpi": kpi,
-                "target": float(targets[kpi]),
-                "months": {first: figure_view(before), month: figure_view(now)},
-                "training": topic,
-                "attended": bool(attended),
-                "sessions": attended,
-            }
-        )
+    rows = [
+        _row(technician, kpi, (first, before), (month, now), targets[kpi], training.get(kpi))
+        | _attendance(technician, training.get(kpi), sessions, since=first, month_of=months)
+        for technician, kpi, before, now in below_target((runs[0], runs[1]), targets)
+    ]
     return {
         "month": month,
         "previous_month": first,
@@ -87,6 +74,40 @@ def get_attention(
         "training": training,
         "rows": rows,
     }
+
+
+def _row(
+    technician: str,
+    kpi: str,
+    first: tuple[str, tuple[int, int]],
+    second: tuple[str, tuple[int, int]],
+    target: Decimal,
+    topic: str | None,
+) -> dict[str, Any]:
+    return {
+        "technician": technician,
+        "kpi": kpi,
+        "target": float(target),
+        "months": {first[0]: figure_view(first[1]), second[0]: figure_view(second[1])},
+        "training": topic,
+    }
+
+
+def _attendance(
+    technician: str,
+    topic: str | None,
+    sessions: list[Session],
+    *,
+    since: str,
+    month_of: Months,
+) -> dict[str, Any]:
+    """Whether the technician came to a session on the topic since the run began."""
+    attended = (
+        sessions_attended(technician, topic, sessions, since=since, month_of=month_of)
+        if topic
+        else []
+    )
+    return {"attended": bool(attended), "sessions": attended}
 
 
 def _figures(
