@@ -17,10 +17,10 @@ import pytest
 
 from services.dispatch.events import PUBLISHES as DISPATCH
 from services.intake.events import PUBLISHES as INTAKE
-from services.kpi.commands import rebuild
+from services.kpi.commands import close, rebuild
 from services.support.events import PUBLISHES as SUPPORT
 from shared.events import Event, EventCatalog
-from tests.helpers import metric_value
+from tests.helpers import auth, metric_value
 from tests.integration.test_kpi_facts import NOW, Kpi, kpi_service
 
 TECH_A, TECH_B = "3e9d7b1a-2c4f-4e6a-8b0d-1f3a5c7e9b20", "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
@@ -218,3 +218,53 @@ def test_a_consultation_answered_after_its_deadline_counts_late_once(kpi: Kpi) -
 
     timeliness = kpi.kpis("2026-11", region="east")["consultation_timeliness"]
     assert (timeliness["numerator"], timeliness["denominator"], timeliness["ratio"]) == (0, 1, 0.0)
+
+
+# -- results applied ---------------------------------------------------------------------------
+def attention(kpi: Kpi, **query: str) -> Any:
+    return kpi.client.get("/scorecards/attention", query_string=query, headers=auth("manager"))
+
+
+def test_a_technician_below_target_two_months_running_is_listed_with_the_training(
+    kpi: Kpi,
+) -> None:
+    kpi.deliver(
+        [
+            # TECH_A's acceptance ratings: 5 and 3 in October (1 of 2), 3 in November (0 of
+            # 1); a questionnaire 5 in November: every channel 1 of 2. Below 0.9 each month.
+            accepted(5, TECH_A, "2026-10-05T03:00:00+00:00"),
+            accepted(3, TECH_A, "2026-10-06T03:00:00+00:00"),
+            accepted(3, TECH_A, "2026-11-06T03:00:00+00:00"),
+            survey(5, TECH_A, "2026-11-07T03:00:00+00:00"),
+            # TECH_B: 5 in both months, on target.
+            accepted(5, TECH_B, "2026-10-05T03:00:00+00:00"),
+            accepted(5, TECH_B, "2026-11-05T03:00:00+00:00"),
+            # TECH_A came to an operation demo in late October.
+            held(3, [TECH_A, "p-9"], "2026-10-25T04:00:00+00:00"),
+        ]
+    )
+    [closed] = close(kpi.rt, month="2026-10", by="operator")
+    assert closed.closed
+    # A late October 5 for TECH_A: live 2 of 3, but October is read as frozen (1 of 2).
+    kpi.deliver([accepted(5, TECH_A, "2026-10-07T03:00:00+00:00")])
+
+    response = attention(kpi, month="2026-11")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["previous_month"], body["frozen"]) == ("2026-10", ["2026-10"])
+    rows = [(r["technician"], r["kpi"], r["training"], r["attended"]) for r in body["rows"]]
+    assert rows == [
+        (TECH_A, "csat", "operation_demo", True),
+        (TECH_A, "csat_all_sources", "operation_demo", True),
+    ]
+    csat, every_channel = body["rows"]
+    assert csat["months"] == {
+        "2026-10": {"numerator": 1, "denominator": 2, "ratio": 0.5},
+        "2026-11": {"numerator": 0, "denominator": 1, "ratio": 0.0},
+    }
+    assert every_channel["months"]["2026-11"] == {"numerator": 1, "denominator": 2, "ratio": 0.5}
+    assert len(csat["sessions"]) == 1
+
+    refused = attention(kpi, month="2026-13")
+    assert refused.status_code == 422
+    assert "month" in refused.get_json()["errors"]
