@@ -18,6 +18,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.orm import Session
 
 from services.kpi import queries
+from services.kpi.domain import channels
 from services.kpi.domain import definitions as d
 from services.kpi.domain.months import Months
 from services.kpi.domain.report import Sums, fractions
@@ -38,6 +39,12 @@ COUNTERS = (
         d.COMPLAINTS_CLOSED,
         "aftercare_complaints_closed",
         "Complaints closed, by final resolution within the original deadline",
+        "within_deadline",
+    ),
+    (
+        channels.CONSULTATIONS_ANSWERED,
+        "aftercare_consultations_answered",
+        "Consultations answered, by answer within the response deadline",
         "within_deadline",
     ),
 )
@@ -64,6 +71,11 @@ RATIOS = (
         "maintenance_adherence",
         "aftercare_kpi_maintenance_adherence_ratio",
         "Maintenance visits done / due (by due date)",
+    ),
+    (
+        "consultation_timeliness",
+        "aftercare_kpi_consultation_timeliness_ratio",
+        "Consultations answered by the response deadline / answered",
     ),
 )
 
@@ -138,7 +150,8 @@ def _counter_families(session: Session, regions: Iterable[str]) -> list[Metric]:
         families.append(family)
     ratings = CounterMetricFamily(
         "aftercare_ratings",
-        "Customer ratings (repair acceptance, follow-up call, complaint feedback)",
+        "Customer ratings (repair acceptance, follow-up call, complaint feedback, "
+        "questionnaire, consultation answer)",
         labels=["region", "source", "score"],
     )
     for region in known:
@@ -183,6 +196,11 @@ def _region_families(
         "Mean acceptance rating (1-5), this month",
         labels=["region"],
     )
+    by_source = GaugeMetricFamily(
+        "aftercare_kpi_csat_by_source_ratio",
+        "Ratings of 4 or 5 / all, by channel (all: every channel), this month",
+        labels=["region", "source"],
+    )
     repair_time = GaugeMetricFamily(
         "aftercare_kpi_mean_time_to_repair_seconds",
         "Mean time from ticket reported to repair accepted, this month",
@@ -199,7 +217,15 @@ def _region_families(
                 ratios[name].add_metric([region], numerator / denominator)
         _add_mean(mean, [region], scope.get(d.CSAT))
         _add_mean(repair_time, [region], scope.get(d.REPAIR_TIME))
-    return [*ratios.values(), mean, repair_time]
+        _add_by_source(by_source, region, scope)
+    return [*ratios.values(), mean, by_source, repair_time]
+
+
+def _add_by_source(family: GaugeMetricFamily, region: str, scope: Sums) -> None:
+    """Each rating channel's share of 4-5 (and every channel's), where it has ratings."""
+    for source, (count, hits, _) in channels.by_source(dict(scope.measures)).items():
+        if count:
+            family.add_metric([region, source], hits / count)
 
 
 def _add_mean(family: GaugeMetricFamily, labels: list[str], amount: d.Amount) -> None:

@@ -10,6 +10,8 @@ from flask import url_for
 from services.kpi import queries, use_cases
 from services.kpi.repositories import KpiUnitOfWork
 from services.kpi.schemas import (
+    AttentionQueryArgs,
+    AttentionRead,
     CorrectionQueryArgs,
     CorrectionRead,
     KpiQueryArgs,
@@ -57,6 +59,21 @@ def get_scorecard(args: dict[str, Any]) -> Any:
         region=args.get("region"),
         weights_text=args.get("weights"),
         view=args["view"],
+    )
+
+
+@blp.route("/scorecards/attention", methods=["GET"])
+@blp.requires(*READERS)
+@blp.arguments(AttentionQueryArgs, location="query")
+@blp.response(200, AttentionRead)
+def get_attention(args: dict[str, Any]) -> Any:
+    """Technicians below target on a KPI two months running, with the training that
+    addresses it and whether they attended it."""
+    return use_cases.get_attention(
+        unit_of_work(KpiUnitOfWork),
+        viewer=principal(),
+        month=args.get("month"),
+        region=args.get("region"),
     )
 
 

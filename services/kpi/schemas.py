@@ -53,6 +53,47 @@ class ScorecardQueryArgs(QuerySchema):
     )
 
 
+class AttentionQueryArgs(QuerySchema):
+    month = Month(metadata={"description": "the second month of the run (default: this one)"})
+    region = Region(metadata={"description": "the technicians' figures in one region"})
+
+
+class AttentionFigureRead(ReadSchema):
+    numerator = fields.Integer()
+    denominator = fields.Integer()
+    ratio = fields.Float()
+
+
+class AttentionRowRead(ReadSchema):
+    technician = fields.String()
+    kpi = fields.String()
+    target = fields.Float()
+    months = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(AttentionFigureRead),
+        metadata={"description": "the figure in each of the two months, both below target"},
+    )
+    training = fields.String(
+        allow_none=True, metadata={"description": "the training topic that addresses the KPI"}
+    )
+    attended = fields.Boolean(
+        metadata={"description": "came to such a session since the run began"}
+    )
+    sessions = fields.List(fields.String(), metadata={"description": "those sessions' ids"})
+
+
+class AttentionRead(ReadSchema):
+    month = fields.String()
+    previous_month = fields.String()
+    region = fields.String(allow_none=True)
+    frozen = fields.List(
+        fields.String(), metadata={"description": "the months read from their frozen figures"}
+    )
+    targets = fields.Dict(keys=fields.String(), values=fields.Float())
+    training = fields.Dict(keys=fields.String(), values=fields.String())
+    rows = fields.List(fields.Nested(AttentionRowRead))
+
+
 class CorrectionQueryArgs(QuerySchema):
     month = Month(required=True)
     region = Region()
@@ -97,6 +138,21 @@ class AdherenceRead(ShareRead):
     on_time_ratio = fields.Float(allow_none=True, metadata={"description": "on time / done"})
 
 
+class TrainingRead(ReadSchema):
+    version = fields.Integer()
+    sessions = fields.Integer(metadata={"description": "training sessions held"})
+    attendees = fields.Integer(metadata={"description": "attendees listed"})
+    attended = fields.Integer(metadata={"description": "attendees who came"})
+    attendance_rate = fields.Float(allow_none=True, metadata={"description": "attended / listed"})
+
+
+class CsatBySourceRead(ReadSchema):
+    acceptance = fields.Nested(ShareRead, metadata={"description": "repair acceptance (csat)"})
+    follow_up = fields.Nested(ShareRead, metadata={"description": "follow-up calls"})
+    questionnaire = fields.Nested(ShareRead, metadata={"description": "questionnaires"})
+    consultation = fields.Nested(ShareRead, metadata={"description": "consultation answers"})
+
+
 class KpiSetRead(ReadSchema):
     csat = fields.Nested(ShareRead)
     repair_timeliness = fields.Nested(ShareRead)
@@ -111,6 +167,14 @@ class KpiSetRead(ReadSchema):
     complaint_satisfaction = fields.Nested(ShareRead, allow_none=True)
     first_response_compliance = fields.Nested(ShareRead, allow_none=True)
     open_backlog = fields.Nested(BacklogRead, allow_none=True)
+    consultation_timeliness = fields.Nested(
+        ShareRead, metadata={"description": "consultations answered by the deadline / answered"}
+    )
+    csat_by_source = fields.Nested(CsatBySourceRead)
+    csat_all_sources = fields.Nested(
+        ShareRead, metadata={"description": "ratings of 4-5 / ratings, every source combined"}
+    )
+    training = fields.Nested(TrainingRead, metadata={"description": "sessions held this month"})
 
 
 class KpisRead(ReadSchema):

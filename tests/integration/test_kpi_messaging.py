@@ -1,10 +1,12 @@
 """kpi's worker on the real RabbitMQ: events published on the exchange before November is
 closed are in its frozen figures; a late one published after the close shows as a
 correction (frozen 1 of 2 visits on time, live 2 of 3), and the same event published again
-adds nothing."""
+adds nothing. A questionnaire and a consultation answered on the exchange show in the KPIs
+(satisfaction by source, consultation timeliness), a duplicate counted once."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +24,7 @@ from shared.events import Event
 from shared.service import Runtime
 from shared.worker import Worker
 from tests.helpers import publish_raw, rabbit_worker, wait_until
+from tests.integration.test_kpi_channels import answered, survey
 from tests.integration.test_kpi_closing import TECH_A, visit
 from tests.integration.test_kpi_facts import Story
 
@@ -96,3 +99,39 @@ def test_a_late_event_on_the_broker_after_the_close_shows_as_a_correction(
         card = use_cases.get_scorecard(uow, viewer=ADMIN, rank_by="region", month="2026-11")
     [east] = [row for row in card["rows"] if row["region"] == "east"]
     assert (card["view"], east["kpis"]["repair_timeliness"]) == ("frozen", 1 / 2)
+
+
+def channel_kpis(rt: Runtime) -> dict[str, Any]:
+    with rt.unit_of_work() as uow:
+        assert isinstance(uow, KpiUnitOfWork)
+        body = use_cases.get_kpis(uow, viewer=ADMIN, month="2026-11", region="east")
+    kpis: dict[str, Any] = body["kpis"]
+    return kpis
+
+
+def test_a_survey_and_a_consultation_answered_on_the_broker_show_in_the_kpis(
+    worker: tuple[Runtime, Worker], amqp_url: str
+) -> None:
+    rt, _ = worker
+    events = [
+        # A questionnaire rated 2 (not 4-5), and a consultation answered a minute late.
+        survey(2, TECH_A, "2026-11-16T03:00:00+00:00"),
+        answered(str(uuid.uuid4()), "2026-11-05T05:00:00+00:00", "2026-11-05T05:01:00+00:00"),
+    ]
+    publish(amqp_url, events[:1] + events)  # the survey twice, before the consultation
+
+    def applied() -> dict[str, Any] | None:
+        kpis = channel_kpis(rt)
+        consultations = kpis["consultation_timeliness"]["denominator"]
+        return kpis if consultations and archived(rt) == 2 else None
+
+    kpis = wait_until(applied, what="the survey and the consultation applied")
+    questionnaire = kpis["csat_by_source"]["questionnaire"]
+    assert (questionnaire["numerator"], questionnaire["denominator"]) == (0, 1)
+    assert questionnaire["mean_rating"] == 2.0
+    assert (kpis["csat_all_sources"]["numerator"], kpis["csat_all_sources"]["denominator"]) == (
+        0,
+        1,
+    )
+    timeliness = kpis["consultation_timeliness"]
+    assert (timeliness["numerator"], timeliness["denominator"]) == (0, 1)  # late

@@ -81,6 +81,7 @@ def test_scheduled_then_held_with_attendance_and_feedback(support: Support) -> N
     assert types == ["training.requested", "training.scheduled", "training.held"]
     data = s.events("training.held")[0]["data"]
     assert (data["attendees_count"], data["attended_count"]) == (3, 2)
+    assert data["attendee_ids"] == ["p-1", "p-2"]  # who came (p-3 did not)
     # (5 + 4) / 2 = 4.50
     assert data["feedback"] == {
         "count": 2,

@@ -34,16 +34,34 @@ it (SPEC, kpi). What each definition counts:
 - followup_satisfaction: follow-up calls rating 4 or 5 / follow-up calls, with the mean.
 - maintenance_adherence: maintenance visits done / due, in the month of the due date, with
   those done on time (``domain/adherence.py``).
+- consultation_timeliness, training_attendance, csat_by_source: ``domain/channels.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from typing import Any
 
 from services.kpi.domain.adherence import MAINTENANCE as MAINTENANCE  # (due, done, on time)
 from services.kpi.domain.adherence import MaintenanceFacts, judge_occurrence
+from services.kpi.domain.channels import (
+    CONSULTATION_CSAT,
+    QUESTIONNAIRE_CSAT,
+    ConsultationFacts,
+    TrainingFacts,
+    judge_consultation,
+    judge_training,
+)
+from services.kpi.domain.contributions import (  # noqa: F401 (read as definitions.*)
+    Amount,
+    Contributions,
+    Key,
+    MonthOf,
+    difference,
+    dump_contributions,
+    load_contributions,
+)
 from services.kpi.domain.facts import (
     ComplaintFacts,
     Facts,
@@ -66,6 +84,9 @@ KPI_DEFINITIONS: dict[str, int] = {
     "repeat_visits": 1,
     "followup_satisfaction": 1,
     "maintenance_adherence": 1,
+    "consultation_timeliness": 1,
+    "training_attendance": 1,
+    "csat_by_source": 1,
 }
 
 # Aggregate rows: per (month, region, technician), a count, the hits among them and a total.
@@ -75,17 +96,12 @@ REPAIR_TIME, FIRST_RESPONSE, REPEAT_VISITS = "repair_time", "first_response", "r
 # All-time counters per region and label (Prometheus counters).
 VISITS_TOTAL, WORK_ORDERS_CLOSED = "visits", "work_orders_closed"
 RATINGS, COMPLAINTS_CLOSED = "ratings", "complaints_closed"
-RATING_SOURCES = ("repair", "followup", "complaint")
+RATING_SOURCES = ("repair", "followup", "complaint", "questionnaire", "consultation")
+# The monthly measure of each rating source but complaints (those are COMPLAINT_FEEDBACK).
+RATING_MEASURES = {"questionnaire": QUESTIONNAIRE_CSAT, "consultation": CONSULTATION_CSAT}
 SCORES = (1, 2, 3, 4, 5)
 SERVICES = ("intake", "dispatch")
 NO_TECHNICIAN = ""
-
-# A contribution: ("m", month, region, technician, measure) | ("c", counter, region, label)
-# | ("b", service, region), each with (count, hits, total).
-Key = tuple[str, ...]
-Amount = tuple[int, int, int]
-Contributions = dict[Key, Amount]
-MonthOf = Callable[[dt.datetime, str], str]
 
 
 def flag(value: bool) -> str:
@@ -219,7 +235,7 @@ def overdue_from(complaint: ComplaintFacts) -> dt.datetime | None:
 
 
 def judge_rating(rating: RatingFacts, month_of: MonthOf) -> Contributions:
-    """csat, followup_satisfaction and complaint_satisfaction, v1."""
+    """csat, followup_satisfaction, complaint_satisfaction and csat_by_source, v1."""
     sheet = _Sheet(month_of, rating.region)
     if rating.rated_at is None or rating.score not in SCORES:
         return sheet.items
@@ -228,6 +244,7 @@ def judge_rating(rating: RatingFacts, month_of: MonthOf) -> Contributions:
         sheet.monthly(COMPLAINT_FEEDBACK, rating.rated_at, None, hit=satisfied, total=rating.score)
     else:
         measure = CSAT if rating.source == "repair" else FOLLOWUP
+        measure = RATING_MEASURES.get(rating.source, measure)
         sheet.monthly(
             measure,
             rating.rated_at,
@@ -241,17 +258,17 @@ def judge_rating(rating: RatingFacts, month_of: MonthOf) -> Contributions:
 
 def judge(facts: Facts, month_of: MonthOf) -> Contributions:
     """What an entity adds to the aggregates under the current definitions."""
-    if isinstance(facts, VisitFacts):
-        return judge_visit(facts, month_of)
-    if isinstance(facts, WorkOrderFacts):
-        return judge_work_order(facts, month_of)
-    if isinstance(facts, TicketFacts):
-        return judge_ticket(facts, month_of)
-    if isinstance(facts, ComplaintFacts):
-        return judge_complaint(facts, month_of)
     if isinstance(facts, MaintenanceFacts):
         return judge_occurrence(facts)
-    return judge_rating(facts, month_of)
+    judges: dict[type, Callable[[Any, MonthOf], Contributions]] = {
+        VisitFacts: judge_visit,
+        WorkOrderFacts: judge_work_order,
+        TicketFacts: judge_ticket,
+        ComplaintFacts: judge_complaint,
+        ConsultationFacts: judge_consultation,
+        TrainingFacts: judge_training,
+    }
+    return judges.get(type(facts), judge_rating)(facts, month_of)
 
 
 def index(facts: Facts, month_of: MonthOf) -> None:
@@ -276,24 +293,3 @@ def open_past_deadline_in(facts: Facts) -> str | None:
     if isinstance(facts, TicketFacts):
         return facts.awaiting_month
     return None
-
-
-def dump_contributions(items: Contributions) -> str:
-    return json.dumps(sorted([*key, *amount] for key, amount in items.items()))
-
-
-def load_contributions(text: str) -> Contributions:
-    items: Contributions = {}
-    for row in json.loads(text):
-        *key, count, hits, total = row
-        items[tuple(key)] = (count, hits, total)
-    return items
-
-
-def difference(old: Contributions, new: Contributions) -> Iterable[tuple[Key, Amount]]:
-    """What changes in the aggregates when an entity's contributions go from old to new."""
-    for key in old.keys() | new.keys():
-        a, b = old.get(key, (0, 0, 0)), new.get(key, (0, 0, 0))
-        delta = (b[0] - a[0], b[1] - a[1], b[2] - a[2])
-        if delta != (0, 0, 0):
-            yield key, delta

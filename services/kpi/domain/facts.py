@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from services.kpi.domain.adherence import MaintenanceFacts
+from services.kpi.domain.channels import ConsultationFacts, TrainingFacts
 
 T = TypeVar("T")
 
@@ -262,4 +263,13 @@ class RatingFacts:
             self.technician_id, self.satisfied = technician or "", satisfied
 
 
-Facts = VisitFacts | WorkOrderFacts | TicketFacts | ComplaintFacts | RatingFacts | MaintenanceFacts
+Facts = (
+    VisitFacts
+    | WorkOrderFacts
+    | TicketFacts
+    | ComplaintFacts
+    | RatingFacts
+    | MaintenanceFacts
+    | ConsultationFacts
+    | TrainingFacts
+)

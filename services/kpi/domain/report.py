@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from services.kpi.domain import channels
 from services.kpi.domain import definitions as d
 
 # KPIs a scorecard can weigh (ratios where higher is better).
@@ -68,6 +69,9 @@ def fractions(sums: Sums) -> dict[str, tuple[int, int]]:
     maintenance = sums.get(d.MAINTENANCE)
     if maintenance[0]:  # only a scope with visits due has an adherence
         result["maintenance_adherence"] = (maintenance[1], maintenance[0])
+    consultations = sums.get(channels.CONSULTATIONS)
+    if consultations[0]:  # only a scope with consultations answered has a timeliness
+        result["consultation_timeliness"] = (consultations[1], consultations[0])
     if sums.overdue_complaints is not None:
         closed = sums.get(d.COMPLAINTS)
         result["complaint_timeliness"] = (closed[1], closed[0] + sums.overdue_complaints)
@@ -97,7 +101,25 @@ def kpi_values(sums: Sums) -> dict[str, Any]:
         "repeat_visits": _share("repeat_visits", repeats, opened),
         "followup_satisfaction": _rated("followup_satisfaction", sums.get(d.FOLLOWUP)),
         "maintenance_adherence": _adherence(sums.get(d.MAINTENANCE)),
+        **_channel_values(sums),
         **_regional_values(sums, parts),
+    }
+
+
+def _channel_values(sums: Sums) -> dict[str, Any]:
+    """Consultation timeliness, training sessions, and satisfaction by channel."""
+    answered, in_time, _ = sums.get(channels.CONSULTATIONS)
+    rated = channels.by_source(dict(sums.measures))
+    version = d.KPI_DEFINITIONS["csat_by_source"]
+    return {
+        "consultation_timeliness": _share("consultation_timeliness", in_time, answered),
+        "csat_by_source": {
+            name: channels.rated(version, amount) for name, amount in rated.items() if name != "all"
+        },
+        "csat_all_sources": channels.rated(version, rated["all"]),
+        "training": channels.training_values(
+            d.KPI_DEFINITIONS["training_attendance"], sums.get(channels.TRAINING)
+        ),
     }
 
 

@@ -5,7 +5,7 @@ Handlers only stage on the batch; ``KpiBatch.flush`` writes."""
 
 from __future__ import annotations
 
-from services.kpi.handlers import complaints, dispatch, intake, maintenance
+from services.kpi.handlers import complaints, dispatch, intake, maintenance, support
 from services.kpi.repositories import KpiBatch
 from shared.events import Delivery, Subscriptions
 
@@ -23,6 +23,7 @@ def _subscriptions() -> Subscriptions:
         *intake.HANDLERS,
         *complaints.HANDLERS,
         *maintenance.HANDLERS,
+        *support.HANDLERS,
     ):
         subscriptions.on(type_, schema=schema)(handler)
     return subscriptions

@@ -20,6 +20,7 @@ from services.kpi.models.facts import (
     Backlog,
     Base,
     Complaint,
+    Consultation,
     Counter,
     DefinitionVersion,
     EventCount,
@@ -29,6 +30,7 @@ from services.kpi.models.facts import (
     Rating,
     SpotCheck,
     Ticket,
+    TrainingSession,
     Visit,
     WorkOrder,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "Base",
     "ClosedMonth",
     "Complaint",
+    "Consultation",
     "Correction",
     "Counter",
     "DefinitionVersion",
@@ -59,6 +62,7 @@ __all__ = [
     "Rating",
     "SpotCheck",
     "Ticket",
+    "TrainingSession",
     "Visit",
     "WorkOrder",
 ]

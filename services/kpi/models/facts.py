@@ -171,6 +171,33 @@ class MaintenanceOccurrence(Base):
     applied: Mapped[str] = mapped_column(Text)
 
 
+class Consultation(Base):
+    """A consultation's response deadline and answer (consultation response timeliness)."""
+
+    __tablename__ = "kpi_consultations"
+
+    ticket_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    region: Mapped[str] = mapped_column(REGION)
+    response_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    applied: Mapped[str] = mapped_column(Text)
+
+
+class TrainingSession(Base):
+    """A training session held: attendance, topics and attendees who came (JSON lists)."""
+
+    __tablename__ = "kpi_trainings"
+
+    session_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    region: Mapped[str] = mapped_column(REGION)
+    held_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    attendees_count: Mapped[int] = mapped_column(Integer)
+    attended_count: Mapped[int] = mapped_column(Integer)
+    topics: Mapped[str] = mapped_column(Text)
+    attendee_ids: Mapped[str] = mapped_column(Text)
+    applied: Mapped[str] = mapped_column(Text)
+
+
 class MonthlyAggregate(Base):
     """Per month (in the region's time zone), region, technician ("" for none) and measure:
     how many facts were judged, how many of them hit, and a total (ratings, seconds)."""
@@ -246,7 +273,16 @@ SPOT_CHECK_COLUMNS = (
     "accepted_at",
 )
 
-FACT_TABLES = (Visit, WorkOrder, Ticket, Complaint, Rating, MaintenanceOccurrence)
+FACT_TABLES = (
+    Visit,
+    WorkOrder,
+    Ticket,
+    Complaint,
+    Rating,
+    MaintenanceOccurrence,
+    Consultation,
+    TrainingSession,
+)
 DERIVED_TABLES = (
     *FACT_TABLES,
     MonthlyAggregate,

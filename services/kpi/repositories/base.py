@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any, NamedTuple
 
+from services.kpi.domain.attention import Session
 from services.kpi.domain.definitions import Amount
 from services.kpi.models import ClosedMonth, Correction, SpotCheck
 from shared.domain import Page, Window
@@ -59,6 +60,10 @@ class Measures(ABC):
     def completed_work_orders(self, *, month: str, region: str | None) -> list[str]:
         """Ids of the work orders whose latest repair record falls in ``month``, in id
         order."""
+
+    @abstractmethod
+    def trainings_held(self, *, since: dt.datetime, region: str | None = None) -> list[Session]:
+        """The training sessions held at or after ``since`` (live: who came is never frozen)."""
 
 
 class SpotChecks(ABC):

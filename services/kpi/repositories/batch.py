@@ -20,6 +20,7 @@ from sqlalchemy import Table, select
 
 from services.kpi.domain import definitions
 from services.kpi.domain.adherence import MaintenanceFacts
+from services.kpi.domain.channels import ConsultationFacts, TrainingFacts
 from services.kpi.domain.facts import (
     ComplaintFacts,
     Facts,
@@ -33,6 +34,7 @@ from services.kpi.models import (
     ArchivedEvent,
     Backlog,
     Complaint,
+    Consultation,
     Counter,
     EventCount,
     LagBucket,
@@ -40,6 +42,7 @@ from services.kpi.models import (
     MonthlyAggregate,
     Rating,
     Ticket,
+    TrainingSession,
     Visit,
     WorkOrder,
 )
@@ -72,8 +75,7 @@ class KpiBatch:
     def __init__(
         self, uow: SqlUnitOfWork, *, replayed: Mapping[str, dt.datetime] | None = None
     ) -> None:
-        """``replayed``: on a rebuild, the archived apply time of each event replayed (they
-        are counted again but not archived again)."""
+        """``replayed``: on a rebuild, the archived apply time of each event replayed."""
         self.uow = uow
         self.session = uow.session
         self.replayed = replayed
@@ -86,6 +88,8 @@ class KpiBatch:
             Rating, lambda k, r: RatingFacts(k, k.split("/", 1)[0], r)
         )
         self.maintenance: Store[MaintenanceFacts] = Store(MaintenanceOccurrence, MaintenanceFacts)
+        self.consultations: Store[ConsultationFacts] = Store(Consultation, ConsultationFacts)
+        self.trainings: Store[TrainingFacts] = Store(TrainingSession, TrainingFacts)
         # Tickets whose work orders a work-order event links (their report time is needed).
         self.linked_tickets: set[str] = set()
         self.events: list[tuple[Event, dt.datetime]] = []
@@ -103,6 +107,8 @@ class KpiBatch:
             self.complaints,
             self.ratings,
             self.maintenance,
+            self.consultations,
+            self.trainings,
         )
 
     # -- staging (handlers) --------------------------------------------------------------------

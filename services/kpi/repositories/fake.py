@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from services.kpi.domain.adherence import MaintenanceFacts
+from services.kpi.domain.attention import Session as HeldSession
+from services.kpi.domain.channels import ConsultationFacts, TrainingFacts
 from services.kpi.domain.facts import (
     ComplaintFacts,
     RatingFacts,
@@ -66,6 +68,7 @@ class KpiTables:
     closed_months: list[ClosedMonth] = field(default_factory=list)
     frozen: list[FrozenMeasure] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
+    trainings: list[HeldSession] = field(default_factory=list)
     # {(month, by, scope): rows}
     frozen_scorecards: dict[tuple[str, str, str], list[dict[str, Any]]] = field(
         default_factory=dict
@@ -134,6 +137,12 @@ class FakeMeasures(Measures):
             w.work_order_id
             for w in self.tables.work_orders
             if w.completed_month == month and region in (None, w.region)
+        )
+
+    def trainings_held(self, *, since: dt.datetime, region: str | None = None) -> list[HeldSession]:
+        return sorted(
+            (s for s in self.tables.trainings if s.held_at >= since and region in (None, s.region)),
+            key=lambda s: s.session_id,
         )
 
 
@@ -207,6 +216,8 @@ class MemoryBatch:
         self.complaints = MemoryStore(ComplaintFacts)
         self.ratings = MemoryStore(lambda k, r: RatingFacts(k, k.split("/", 1)[0], r))
         self.maintenance = MemoryStore(MaintenanceFacts)
+        self.consultations = MemoryStore(ConsultationFacts)
+        self.trainings = MemoryStore(TrainingFacts)
         self.events: list[tuple[Event, dt.datetime]] = []
         self.linked_tickets: set[str] = set()
         self.flushes = 0

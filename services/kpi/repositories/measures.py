@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.kpi.domain.attention import Session as HeldSession
 from services.kpi.domain.definitions import NO_TECHNICIAN
 from services.kpi.models import (
     Backlog,
@@ -17,6 +18,7 @@ from services.kpi.models import (
     DefinitionVersion,
     MonthlyAggregate,
     Ticket,
+    TrainingSession,
     WorkOrder,
 )
 from services.kpi.repositories.base import Measures, MeasureSums, PerMonthAndRegion
@@ -103,3 +105,13 @@ class SqlMeasures(Measures):
         if region is not None:
             query = query.where(WorkOrder.region == region)
         return sorted(self.session.scalars(query))
+
+    def trainings_held(self, *, since: dt.datetime, region: str | None = None) -> list[HeldSession]:
+        t = TrainingSession
+        query = select(t.session_id, t.region, t.held_at, t.topics, t.attendee_ids).where(
+            t.held_at >= since
+        )
+        if region is not None:
+            query = query.where(t.region == region)
+        rows = self.session.execute(query.order_by(t.session_id))
+        return [HeldSession(i, r, at, topics, ids) for i, r, at, topics, ids in rows if at]

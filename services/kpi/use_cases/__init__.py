@@ -3,6 +3,7 @@ and their corrections (``corrections``), spot checks (``spot_checks``), and the 
 every fact from the event archive (``rebuild``). Each is given a ``KpiUnitOfWork``; reads
 never commit."""
 
+from services.kpi.use_cases.attention import get_attention
 from services.kpi.use_cases.closing import (
     Closed,
     close_due_months,
@@ -23,6 +24,7 @@ __all__ = [
     "close_month",
     "correction_view",
     "draw_spot_check",
+    "get_attention",
     "get_kpis",
     "get_scorecard",
     "grace_days",

@@ -82,6 +82,7 @@ PUBLISHES.declare(
     | {
         "attendees_count": 3,
         "attended_count": 2,
+        "attendee_ids": ["p-1", "p-2"],
         "feedback": {
             "count": 2,
             "mean": "4.50",

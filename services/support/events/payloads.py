@@ -74,6 +74,14 @@ class FeedbackSummary(PayloadSchema):
 class TrainingHeldV1(TrainingEvent):
     attendees_count = fields.Integer(required=True, validate=validate.Range(min=1))
     attended_count = fields.Integer(required=True, validate=validate.Range(min=0))
+    attendee_ids = fields.List(
+        fields.String(),
+        load_default=list,
+        metadata={
+            "description": "the person ids of the attendees who came, sorted (a staff "
+            "member's is their technician id, as dispatch and kpi know them)"
+        },
+    )
     feedback = fields.Nested(FeedbackSummary, required=True)
     starts_at = fields.AwareDateTime(required=True, format="iso")
     held_at = fields.AwareDateTime(required=True, format="iso")

@@ -135,6 +135,9 @@ class TrainingSession(Base, Aggregate):
             | {
                 "attendees_count": len(marked),
                 "attended_count": sum(1 for a in marked if a["attended"]),
+                "attendee_ids": sorted(
+                    str(a["person_id"]).strip() for a in marked if a["attended"]
+                ),
                 "feedback": domain.feedback_summary(ratings),
                 "starts_at": self.starts_at,
                 "held_at": held_at,
