@@ -1,0 +1,167 @@
+"""The notices kit on SQLite and PostgreSQL with a real SMTP server (aiosmtpd): a staged
+notice is delivered once, in the customer's language; one committed while no sender runs
+is delivered once when one starts; a server that refuses for a while gets it later; one
+that keeps refusing parks it with the reason, and the operator's retry sends it; a dedupe
+key stages one notice however often it is staged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from shared.clock import FixedClock
+from shared.db import Database
+from shared.notices.recipient import Recipient
+from shared.notices.store import NOTICES, backlog, list_parked, retry_parked
+from tests.helpers import Mailbox, smtp_server
+from tests.notices_support import notices_database, sender, stage
+
+EN = Recipient(name="Ann Lee", email="ann@example.com", language="en")
+ZH = Recipient(name="李伟", email="liwei@example.cn", language="zh-CN")
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = notices_database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(dt.datetime(2026, 12, 8, 2, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    with smtp_server() as box:
+        yield box
+
+
+def _rows(db: Database) -> list[sa.Row]:
+    with db.session() as session:
+        return list(session.execute(sa.select(NOTICES)))
+
+
+def test_a_staged_notice_is_delivered_once_in_the_customers_language(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    stage(db, clock, key="wo-1:confirmed", to=EN)
+    stage(db, clock, key="wo-2:confirmed", to=ZH)
+    send = sender(db, clock, mailbox.url)
+    assert send.run_once() == 2
+    assert send.run_once() == 0
+    (english,) = mailbox.to("ann@example.com")
+    assert english["Subject"] == "Visit confirmed for Ann Lee"
+    assert english["Content-Language"] == "en"
+    assert "2026-12-09 09:30 (UTC+0800)" in english.get_content()
+    (chinese,) = mailbox.to("liwei@example.cn")
+    assert chinese["Subject"] == "上门服务预约确认 李伟"
+    assert "我们将于 2026-12-09 09:30 (UTC+0800) 上门服务" in chinese.get_content()
+    assert chinese["From"] == "service@aftercare.test"
+    ids = {r.id for r in _rows(db)}
+    assert {m["Message-ID"] for m in mailbox.messages} == {
+        f"<notice-{i}@test.aftercare>" for i in ids
+    }
+    assert all(r.sent_at is not None for r in _rows(db))
+
+
+def test_one_dedupe_key_stages_one_notice(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    stage(db, clock, key="event-1:visit_confirmed", to=EN, ref="first")
+    stage(db, clock, key="event-1:visit_confirmed", to=EN, ref="second")
+    assert len(_rows(db)) == 1
+    sender(db, clock, mailbox.url).run_once()
+    (message,) = mailbox.to("ann@example.com")
+    assert "Reference first." in message.get_content()
+
+
+def test_committed_while_no_sender_runs_then_sent_once(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    # No SMTP configured: the worker's sender leaves it waiting, nothing is lost.
+    stage(db, clock, key="k", to=EN)
+    off = sender(db, clock, None)
+    assert off.run_once() == 0
+    with db.session() as session:
+        assert backlog(session).waiting == 1
+    # Then a sender starts (the restart), and a second one finds nothing left.
+    assert sender(db, clock, mailbox.url).run_once() == 1
+    assert sender(db, clock, mailbox.url).run_once() == 0
+    assert len(mailbox.to("ann@example.com")) == 1
+
+
+def test_a_server_refusing_for_a_while_gets_it_later(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    stage(db, clock, key="k", to=ZH)
+    send = sender(db, clock, mailbox.url, retry_base_seconds=60.0, max_attempts=5)
+    mailbox.refuse = "451 4.3.0 mailbox busy, try later"
+    assert send.run_once() == 1
+    (row,) = _rows(db)
+    assert row.attempts == 1 and row.sent_at is None and row.parked_at is None
+    assert "451" in row.last_error
+    # Backoff with jitter: between 45 and 60 s after the first attempt.
+    assert clock.at + dt.timedelta(seconds=45) <= row.next_attempt_at
+    assert row.next_attempt_at <= clock.at + dt.timedelta(seconds=60)
+    assert send.run_once() == 0  # not due yet
+    clock.advance(seconds=61)
+    assert send.run_once() == 1
+    (row,) = _rows(db)
+    assert row.attempts == 2
+    assert row.next_attempt_at >= clock.at + dt.timedelta(seconds=90)  # doubled
+    mailbox.refuse = None
+    clock.advance(seconds=121)
+    assert send.run_once() == 1
+    assert len(mailbox.to("liwei@example.cn")) == 1
+    assert mailbox.refused == 2
+    assert _rows(db)[0].sent_at is not None
+
+
+def test_a_server_that_keeps_refusing_parks_it_until_the_operator_retries(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    stage(db, clock, key="k", to=EN)
+    send = sender(db, clock, mailbox.url, retry_base_seconds=1.0, max_attempts=3)
+    mailbox.refuse = "451 4.3.0 greylisted"
+    for _ in range(3):
+        assert send.run_once() == 1
+        clock.advance(seconds=10)
+    assert send.run_once() == 0
+    with db.session() as session:
+        (parked,) = list_parked(session)
+        assert backlog(session).parked == 1 and backlog(session).waiting == 0
+    assert parked.attempts == 3 and "451 4.3.0 greylisted" in parked.last_error
+    assert mailbox.refused == 3 and mailbox.messages == []
+    mailbox.refuse = None
+    with db.session() as session:
+        assert retry_parked(session, now=clock.now(), notice_id=parked.id) == 1
+        session.commit()
+    assert send.run_once() == 1
+    assert send.run_once() == 0
+    assert len(mailbox.to("ann@example.com")) == 1
+
+
+def test_a_permanent_refusal_parks_at_once(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    stage(db, clock, key="k", to=EN)
+    mailbox.refuse = "550 5.1.1 no such mailbox"
+    sender(db, clock, mailbox.url, max_attempts=8).run_once()
+    (row,) = _rows(db)
+    assert row.attempts == 1 and row.parked_at is not None
+    assert "550 5.1.1 no such mailbox" in row.last_error
+
+
+def test_an_unreachable_server_is_a_temporary_failure(db: Database, clock: FixedClock) -> None:
+    from tests.helpers import free_port
+
+    stage(db, clock, key="k", to=EN)
+    sender(db, clock, f"smtp://127.0.0.1:{free_port()}").run_once()
+    (row,) = _rows(db)
+    assert row.attempts == 1 and row.parked_at is None and row.sent_at is None
+    assert "cannot reach the SMTP server" in row.last_error
