@@ -38,7 +38,7 @@ class PeriodicJob:
 
     name: str
     every_seconds: float
-    run: Callable[[Runtime], None]
+    run: Callable[[Runtime], object]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import ssl
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
+from email import policy
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,7 +56,9 @@ def message_id(notice_id: str, service: str) -> str:
 
 def email_message(notice: Any, *, sender: str, service: str) -> EmailMessage:
     """The plain-text email of a notice, in its language."""
-    message = EmailMessage()
+    # Long subjects are not folded at 78 characters (RFC 5322 allows 998): some readers keep
+    # the space a fold leaves after "Subject:".
+    message = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     message["From"] = sender
     message["To"] = notice.recipient
     message["Subject"] = notice.subject

@@ -61,6 +61,10 @@ class Visit(Base):
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     stop_reason: Mapped[str | None] = mapped_column(Text)
+    # When the technician set off (the "on the way" notice) and when the day-before
+    # reminder was staged; both cleared when the appointment moves.
+    departed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     # Who recorded the customer's answer and how the customer confirmed it (bonuses hang on
     # the rating: never the visit's technician's word alone).
     answer_recorded_by: Mapped[str | None] = mapped_column(String(200))
@@ -89,6 +93,22 @@ class Visit(Base):
         self.identity_verified = check_in_in["identity_verified"]
         found = normalise(check_in_in["product_model"])
         self.product_verified = found == normalise(expected_model)
+
+    def depart(self, departure_in: dict[str, Any], *, at: dt.datetime) -> dt.datetime:
+        """The technician sets off (default: now); once per appointment."""
+        if self.departed_at is not None:
+            raise Conflict(
+                "the technician already set off for this visit",
+                errors={"departed_at": [f"already {self.departed_at.isoformat()}"]},
+            )
+        departed_at = departure_in.get("departed_at") or at
+        if departed_at < self.scheduled_at:
+            raise InvalidInput(
+                "set off before the visit was scheduled",
+                errors={"departed_at": ["before the visit was scheduled"]},
+            )
+        self.departed_at = departed_at
+        return departed_at
 
     def stop(self, reason: str | None) -> list[str]:
         """A check on arrival failed: the visit stops here; which checks failed."""

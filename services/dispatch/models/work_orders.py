@@ -31,6 +31,7 @@ from services.dispatch.domain import (
     rescheduled_deadline,
 )
 from services.dispatch.models.base import HOURS, Base
+from services.dispatch.models.contact import Contact
 from services.dispatch.models.site import OnSite
 from services.dispatch.models.technicians import Technician
 from services.dispatch.models.visits import FollowUp, Visit
@@ -38,7 +39,7 @@ from shared.db import UTCDateTime
 from shared.domain import Aggregate
 
 
-class WorkOrder(Base, Aggregate, OnSite):
+class WorkOrder(Contact, Base, Aggregate, OnSite):
     """Work opened by an accepted solution (repair) or a due maintenance (maintenance)."""
 
     __tablename__ = "work_orders"
@@ -161,6 +162,7 @@ class WorkOrder(Base, Aggregate, OnSite):
         else:
             visit.deadline = rescheduled_deadline(visit.deadline, end, by_customer=by_customer)
         visit.rescheduled_by_customer = by_customer
+        visit.departed_at = visit.reminded_at = None  # a new appointment: remind, set off anew
         visit.technician_id, visit.auto_assigned = technician.id, auto
         visit.window_start, visit.window_end, visit.scheduled_at = start, end, at
         self.technician_id = technician.id

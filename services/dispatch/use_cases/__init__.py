@@ -7,6 +7,7 @@ from services.dispatch.use_cases.opening import (
     open_maintenance_work_order,
     open_repair_work_order,
 )
+from services.dispatch.use_cases.reminders import REMINDER_BATCH, remind_tomorrows_visits
 from services.dispatch.use_cases.scheduling import BATCH_SIZE, schedule_visit, sweep_missed_visits
 from services.dispatch.use_cases.technicians import (
     choose_technician,
@@ -18,10 +19,12 @@ from services.dispatch.use_cases.visits import (
     check_in,
     complete_visit,
     record_follow_up,
+    set_off,
 )
 
 __all__ = [
     "BATCH_SIZE",
+    "REMINDER_BATCH",
     "answer_repair",
     "check_in",
     "choose_technician",
@@ -30,7 +33,9 @@ __all__ = [
     "open_repair_work_order",
     "record_follow_up",
     "register_technician",
+    "remind_tomorrows_visits",
     "schedule_visit",
+    "set_off",
     "sweep_missed_visits",
     "update_technician",
 ]
