@@ -20,6 +20,7 @@ from shared.notices.sender import NoticeSender
 from shared.notices.staging import NoticeBook
 from shared.notices.table import notices_table
 from shared.notices.transports import transports_from
+from shared.service import Runtime
 from shared.unit_of_work import SqlUnitOfWork
 
 TEMPLATES = Path(__file__).parent / "notice_templates"
@@ -69,3 +70,15 @@ def sender(db: Database, clock: FixedClock, smtp_url: str | None, **changes: Any
     return NoticeSender(
         service="test", db=db, clock=clock, settings=settings, transports=transports_from(settings)
     )
+
+
+def send_notices(rt: Runtime, clock: FixedClock, smtp_url: str) -> int:
+    """Run a service's notice sender once against a test SMTP server; how many it claimed."""
+    settings = NoticeSettings(smtp_url=smtp_url, sender_address="service@aftercare.test")
+    return NoticeSender(
+        service=rt.name,
+        db=rt.db,
+        clock=clock,
+        settings=settings,
+        transports=transports_from(settings),
+    ).run_once()

@@ -13,12 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from services.dispatch.jobs import run_reminders
-from shared.config import NoticeSettings
-from shared.notices.sender import NoticeSender
 from shared.notices.store import NOTICES
-from shared.notices.transports import transports_from
 from tests.helpers import Mailbox, smtp_server
 from tests.integration.dispatch_support import HOUR, Dispatch, iso, make_dispatch
+from tests.notices_support import send_notices
 
 ANN = {"customer_name": "Ann Lee", "customer_email": "ann@example.com", "customer_language": "en"}
 LI = {"customer_name": "李伟", "customer_email": "li@example.cn", "customer_language": "zh-CN"}
@@ -38,15 +36,7 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 def _send(d: Dispatch, mailbox: Mailbox) -> int:
-    settings = NoticeSettings(smtp_url=mailbox.url, sender_address="service@aftercare.test")
-    sender = NoticeSender(
-        service="dispatch",
-        db=d.rt.db,
-        clock=d.clock,
-        settings=settings,
-        transports=transports_from(settings),
-    )
-    return sender.run_once()
+    return send_notices(d.rt, d.clock, mailbox.url)
 
 
 def _kinds(d: Dispatch) -> list[str]:
