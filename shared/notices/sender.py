@@ -19,6 +19,7 @@ from typing import Any
 from shared.clock import Clock
 from shared.config import NoticeSettings
 from shared.db import Database
+from shared.faults import crash_point
 from shared.logs import Outage
 from shared.metrics import NOTICES_PARKED, NOTICES_RETRIED, NOTICES_SENT
 from shared.notices import store
@@ -79,11 +80,13 @@ class NoticeSender:
 
     def _send(self, session: Any, row: Any) -> None:
         transport = self.transports[row.channel]
+        crash_point("notices.before_send")  # claimed, not sent: the next sender sends it
         try:
             transport.send(row, service=self.service)
         except SendFailed as failure:
             self._failed(session, row, failure)
             return
+        crash_point("notices.after_send")  # accepted, not marked: sent again, same Message-ID
         store.mark_sent(session, row.id, now=self.clock.now())
         NOTICES_SENT.labels(self.service, row.channel, row.kind).inc()
         log.info("notice sent", extra={"notice_id": row.id, "kind": row.kind})

@@ -187,3 +187,36 @@ def test_each_customer_gets_each_notice_once_in_their_language(
     assert all(m["Content-Language"] == "zh-CN" for m in li.values())
     assert len(mailbox.messages) == 8
     assert len({m["Message-ID"] for m in mailbox.messages}) == 8
+
+
+def test_a_sender_killed_before_or_after_sending_loses_nothing(
+    network: Network, mailbox: Mailbox
+) -> None:
+    """Killed after claiming, before sending: the next sender sends it, once. Killed after
+    the server accepted it, before marking it sent: the next sender sends it again with the
+    same Message-ID (at least once; the receiving side can drop the duplicate)."""
+    intake, dispatch = network.web("intake"), network.web("dispatch")
+    network.worker("intake")
+    smtp = {"AFTERCARE_SMTP_URL": mailbox.url, "AFTERCARE_NOTICES_POLL_SECONDS": "0.1"}
+    crashing = network.worker("dispatch", faults="notices.before_send", **smtp)
+    network.wait_consumer_queue("dispatch")
+    technician = post(
+        f"{dispatch}/technicians",
+        {"name": "Dong", "kind": "employee", "region": "east", "skills": ["coating"],
+         "user_sub": "tech-dong"},
+        "manager",
+    )  # fmt: skip
+    _book_tomorrow(dispatch, _accepted_ticket(intake, "ann@example.com"), 10, technician["id"])
+    assert crashing.wait_exit(30) == 137
+    assert mailbox.messages == [] and len(_notices(network)) == 1
+
+    crashing = network.worker("dispatch", faults="notices.after_send", **smtp)
+    assert crashing.wait_exit(30) == 137
+    (accepted,) = mailbox.to("ann@example.com")
+    assert _notices(network)[0].sent_at is None
+
+    network.worker("dispatch", **smtp)
+    wait_until(lambda: _all_sent(network, 1), timeout=30, what="confirmation marked sent")
+    first, again = mailbox.to("ann@example.com")
+    assert first["Message-ID"] == again["Message-ID"] == accepted["Message-ID"]
+    assert first["Subject"] == again["Subject"]
