@@ -81,7 +81,6 @@ def _cmd_dead_letters(args: argparse.Namespace) -> int:
 
 
 def _cmd_notices(args: argparse.Namespace) -> int:
-    from shared.clock import SystemClock
     from shared.db import Database
     from shared.notices.store import list_parked, retry_parked
 
@@ -97,7 +96,7 @@ def _cmd_notices(args: argparse.Namespace) -> int:
                     print(json.dumps(row._asdict(), default=str, ensure_ascii=False))
                 print(f"{len(rows)} parked notice(s) in {args.service}", file=sys.stderr)
                 return 0
-            count = retry_parked(session, now=SystemClock().now(), notice_id=args.id)
+            count = retry_parked(session, notice_id=args.id)
             session.commit()
     finally:
         db.dispose()

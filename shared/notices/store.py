@@ -97,10 +97,11 @@ def list_parked(session: Session, *, limit: int = 1000) -> list[Row[Any]]:
     return list(session.execute(query))
 
 
-def retry_parked(session: Session, *, now: dt.datetime, notice_id: str | None = None) -> int:
-    """Put parked notices (one, or all) back in line with their attempts reset; how many."""
+def retry_parked(session: Session, *, notice_id: str | None = None) -> int:
+    """Put parked notices (one, or all) back in line with their attempts reset, due at once
+    (whatever the operator's clock says); how many."""
     query = update(NOTICES).where(N.sent_at.is_(None), N.parked_at.is_not(None))
     if notice_id is not None:
         query = query.where(N.id == notice_id)
-    result = session.execute(query.values(parked_at=None, attempts=0, next_attempt_at=now))
+    result = session.execute(query.values(parked_at=None, attempts=0, next_attempt_at=None))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

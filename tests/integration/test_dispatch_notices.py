@@ -6,6 +6,10 @@ completed with its record; nothing staged by a refused request."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +18,7 @@ import sqlalchemy as sa
 
 from services.dispatch.jobs import run_reminders
 from shared.notices.store import NOTICES
-from tests.helpers import Mailbox, smtp_server
+from tests.helpers import REPO, Mailbox, metric_value, smtp_server
 from tests.integration.dispatch_support import HOUR, Dispatch, iso, make_dispatch
 from tests.notices_support import send_notices
 
@@ -114,3 +118,41 @@ def test_tomorrows_visits_are_reminded_once_in_their_language(
     chinese = [m["Subject"] for m in mailbox.to("li@example.cn")]
     assert chinese.count("提醒：技术人员将于明天 2026-11-03 13:00 (UTC+0800) 上门服务") == 1
     assert _kinds(d).count("visit_reminder") == 2
+
+
+def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, AFTERCARE_DISPATCH_DATABASE_URL=database_url)
+    return subprocess.run(
+        [sys.executable, "-m", "shared.cli", "notices", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_operator_lists_parked_notices_and_sends_them_again(
+    dispatch: Dispatch, mailbox: Mailbox, database_url: str
+) -> None:
+    d = dispatch
+    dong = d.technician("Dong")
+    d.schedule(d.open_repair(**ANN), technician_id=dong)
+    mailbox.refuse = "550 5.1.1 mailbox unavailable"
+    _send(d, mailbox)
+    metrics = d.client.get("/metrics").get_data(as_text=True)
+    assert metric_value(metrics, "aftercare_notices_parked", service="dispatch") == 1
+    assert metric_value(metrics, "aftercare_notices_backlog", service="dispatch") == 0
+
+    listed = _cli(database_url, "list", "dispatch")
+    assert listed.returncode == 0, listed.stderr
+    (line,) = listed.stdout.splitlines()
+    parked = json.loads(line)
+    assert parked["kind"] == "appointment_confirmed" and "550 5.1.1" in parked["last_error"]
+    assert _cli(database_url, "retry", "dispatch").returncode == 2
+    mailbox.refuse = None
+    retried = _cli(database_url, "retry", "dispatch", "--id", parked["id"])
+    assert retried.returncode == 0, retried.stderr
+    assert _send(d, mailbox) == 1
+    assert len(mailbox.to("ann@example.com")) == 1
+    assert _cli(database_url, "list", "dispatch").stdout == ""

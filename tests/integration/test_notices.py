@@ -139,7 +139,7 @@ def test_a_server_that_keeps_refusing_parks_it_until_the_operator_retries(
     assert mailbox.refused == 3 and mailbox.messages == []
     mailbox.refuse = None
     with db.session() as session:
-        assert retry_parked(session, now=clock.now(), notice_id=parked.id) == 1
+        assert retry_parked(session, notice_id=parked.id) == 1
         session.commit()
     assert send.run_once() == 1
     assert send.run_once() == 0
@@ -165,3 +165,47 @@ def test_an_unreachable_server_is_a_temporary_failure(db: Database, clock: Fixed
     (row,) = _rows(db)
     assert row.attempts == 1 and row.parked_at is None and row.sent_at is None
     assert "cannot reach the SMTP server" in row.last_error
+
+
+def test_two_senders_at_once_send_each_notice_once(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    import threading
+
+    for n in range(20):
+        stage(db, clock, key=f"k{n}", to=Recipient("A", email=f"a{n}@example.com"))
+    senders = [sender(db, clock, mailbox.url, batch_size=50) for _ in range(2)]
+    threads = [threading.Thread(target=s.run_once) for s in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(m["To"] for m in mailbox.messages) == sorted(
+        f"a{n}@example.com" for n in range(20)
+    )
+    assert all(r.sent_at is not None for r in _rows(db))
+
+
+def test_the_senders_counters(db: Database, clock: FixedClock, mailbox: Mailbox) -> None:
+    from prometheus_client import REGISTRY
+
+    def value(name: str) -> float:
+        labels = {"service": "test", "channel": "email", "kind": "visit_confirmed"}
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    names = {n: f"aftercare_notices_{n}_total" for n in ("sent", "retried", "parked")}
+    before = {n: value(names[n]) for n in names}
+    stage(db, clock, key="a", to=EN)
+    stage(db, clock, key="b", to=ZH)
+    send = sender(db, clock, mailbox.url, max_attempts=2, retry_base_seconds=1)
+    mailbox.refuse = "451 later"
+    send.run_once()  # both retried
+    clock.advance(seconds=5)
+    send.run_once()  # both parked
+    mailbox.refuse = None
+    with db.session() as session:
+        retry_parked(session)
+        session.commit()
+    send.run_once()  # both sent
+    after = {n: value(names[n]) - before[n] for n in names}
+    assert after == {"sent": 2, "retried": 2, "parked": 2}
