@@ -376,13 +376,20 @@ class Mailbox:
 
 
 @contextlib.contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    """A real SMTP server on a free local port for one test; ``mailbox.url`` points at it."""
+def smtp_server(password: str | None = None) -> Iterator[Mailbox]:
+    """A real SMTP server on a free local port for one test; ``mailbox.url`` points at it.
+    With ``password`` it asks for a login (AUTH over plain text: a test server only)."""
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    def check(_server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any) -> Any:
+        ok = getattr(data, "password", b"") == (password or "").encode()
+        return AuthResult(success=ok, handled=False)
 
     mailbox = Mailbox()
     port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    login = {"authenticator": check, "auth_require_tls": False}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **(login if password else {}))
     controller.start()
     mailbox.url = f"smtp://127.0.0.1:{port}"
     try:

@@ -86,10 +86,13 @@ class SmtpTransport(NoticeTransport):
         self.client: smtplib.SMTP | None = None
 
     def open(self) -> None:
+        """Connect (and log in). Trouble here is the server's or the configuration's, never
+        the notice's: always temporary, so a wrong password parks nothing at once."""
         try:
             self.client = self._connect()
         except smtplib.SMTPResponseException as exc:
-            raise _failed(exc.smtp_code, exc.smtp_error) from exc
+            reply = _failed(exc.smtp_code, exc.smtp_error).reason
+            raise SendFailed(f"cannot use the SMTP server: {reply}", permanent=False) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise SendFailed(f"cannot reach the SMTP server: {exc}", permanent=False) from exc
 

@@ -209,3 +209,83 @@ def test_the_senders_counters(db: Database, clock: FixedClock, mailbox: Mailbox)
     send.run_once()  # both sent
     after = {n: value(names[n]) - before[n] for n in names}
     assert after == {"sent": 2, "retried": 2, "parked": 2}
+
+
+class _Gateway:
+    """A real HTTP SMS gateway on a free local port: records what it is sent, answers
+    ``status``."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        gateway = self
+        self.status = 202
+        self.received: list[tuple[dict[str, str], dict[str, str]]] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                gateway.received.append((dict(self.headers), body))
+                self.send_response(gateway.status)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/messages"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def gateway() -> Iterator[_Gateway]:
+    running = _Gateway()
+    yield running
+    running.server.shutdown()
+    running.server.server_close()
+
+
+def test_a_text_goes_through_the_sms_gateway_behind_the_same_interface(
+    db: Database, clock: FixedClock, gateway: _Gateway
+) -> None:
+    stage(db, clock, key="k1", to=Recipient("李伟", phone="+86 138 0000 0000"))
+    stage(db, clock, key="k2", to=Recipient("Ann", phone="+86 139 0000 0000", language="en"))
+    send = sender(db, clock, None, sms_url=gateway.url, sms_token="t0ken", retry_base_seconds=1)
+    gateway.status = 503
+    assert send.run_once() == 2
+    assert [r.attempts for r in _rows(db)] == [1, 1] and not any(r.parked_at for r in _rows(db))
+    gateway.status = 400  # the gateway says the number is wrong: no use trying again
+    clock.advance(seconds=5)
+    send.run_once()
+    assert all(r.parked_at is not None and "SMS gateway 400" in r.last_error for r in _rows(db))
+    with db.session() as session:
+        retry_parked(session)
+        session.commit()
+    gateway.status = 202
+    assert send.run_once() == 2
+    delivered = gateway.received[-2:]
+    ids = {r.id for r in _rows(db)}
+    assert {h["Idempotency-Key"] for h, _ in delivered} == ids
+    assert {b["id"] for _, b in delivered} == ids
+    assert all(h["Authorization"] == "Bearer t0ken" for h, _ in delivered)
+    texts = {b["to"]: b["text"] for _, b in delivered}
+    assert texts["+86 138 0000 0000"].startswith("上门服务预约确认 李伟\n")
+    assert texts["+86 139 0000 0000"].startswith("Visit confirmed for Ann\n")
+
+
+def test_a_refused_login_is_the_configurations_fault_not_the_notices(
+    db: Database, clock: FixedClock
+) -> None:
+    stage(db, clock, key="k", to=EN)
+    with smtp_server(password="right-secret") as box:
+        wrong = sender(db, clock, box.url, smtp_user="aftercare", smtp_password="wrong-secret")
+        wrong.run_once()
+        (row,) = _rows(db)
+        assert row.parked_at is None and row.attempts == 1  # temporary: fix it, it goes
+        assert "535" in row.last_error and "wrong-secret" not in row.last_error
+        clock.advance(hours=1)
+        right = sender(db, clock, box.url, smtp_user="aftercare", smtp_password="right-secret")
+        assert right.run_once() == 1
+        assert len(box.to("ann@example.com")) == 1
