@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import random
 import threading
+import time
 from typing import Any
 
 from shared.clock import Clock
@@ -26,6 +27,8 @@ from shared.notices import store
 from shared.notices.transports import NoticeTransport, SendFailed
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY_SECONDS = 600.0
 
 
 def retry_delay(attempts: int, settings: NoticeSettings, rand: float | None = None) -> float:
@@ -52,10 +55,12 @@ class NoticeSender:
         self.settings = settings
         self.transports = transports
         self.wake = threading.Event()
+        self._pruned_at = -PRUNE_EVERY_SECONDS
 
     def run_once(self) -> int:
         """Send up to a batch of due notices, each claimed and settled in its own transaction
         (a crash resends at most the one in flight); how many were claimed."""
+        self._maybe_prune()
         if not self.transports:
             return 0
         claimed = 0
@@ -66,6 +71,18 @@ class NoticeSender:
             for transport in self.transports.values():
                 transport.close()
         return claimed
+
+    def _maybe_prune(self) -> None:
+        """Delete notices sent longer ago than the retention period, every ten minutes."""
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned_at = time.monotonic()
+        keep = dt.timedelta(days=self.settings.retention_days)
+        with self.db.session() as session:
+            pruned = store.prune_sent(session, older_than=self.clock.now() - keep)
+            session.commit()
+        if pruned:
+            log.info("pruned sent notices", extra={"service": self.service, "rows": pruned})
 
     def _send_next(self) -> bool:
         with self.db.session() as session:

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import MetaData, Row, func, or_, select, update
+from sqlalchemy import MetaData, Row, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import insert_ignoring_conflicts
@@ -84,6 +84,12 @@ def backlog(session: Session) -> Backlog:
     if oldest is not None and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=dt.UTC)
     return Backlog(int(waiting), int(parked), oldest)
+
+
+def prune_sent(session: Session, *, older_than: dt.datetime) -> int:
+    """Delete notices sent before ``older_than``; how many."""
+    result = session.execute(delete(NOTICES).where(N.sent_at.is_not(None), N.sent_at < older_than))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def list_parked(session: Session, *, limit: int = 1000) -> list[Row[Any]]:

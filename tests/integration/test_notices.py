@@ -289,3 +289,17 @@ def test_a_refused_login_is_the_configurations_fault_not_the_notices(
         right = sender(db, clock, box.url, smtp_user="aftercare", smtp_password="right-secret")
         assert right.run_once() == 1
         assert len(box.to("ann@example.com")) == 1
+
+
+def test_sent_notices_are_kept_for_the_retention_period(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    stage(db, clock, key="old", to=EN)
+    sender(db, clock, mailbox.url).run_once()
+    clock.advance(days=20)
+    stage(db, clock, key="new", to=ZH)
+    stage(db, clock, key="waiting", to=Recipient("B", phone="+86 1"))  # no gateway: waits
+    sender(db, clock, mailbox.url).run_once()
+    clock.advance(days=11)  # "old" was sent 31 days ago, "new" 11
+    sender(db, clock, mailbox.url, retention_days=30).run_once()
+    assert sorted(r.dedupe_key for r in _rows(db)) == ["new", "waiting"]
