@@ -28,6 +28,7 @@ from shared.config import Settings
 from shared.domain import Aggregate, Recorded
 from shared.events import Event, EventCatalog
 from shared.notices.staging import Notice, NoticeBook, NoticeStage
+from shared.notices.store import stage_rows
 from shared.outbox import Outbox
 
 if TYPE_CHECKING:
@@ -168,11 +169,8 @@ class SqlUnitOfWork(UnitOfWork):
 
     def _write_notices(self, notices: list[Notice]) -> None:
         """Insert the notices, skipping any whose dedupe key is already there."""
-        if not notices:
-            return
-        from shared.notices.store import stage_rows
-
-        stage_rows(self.session, notices, now=self.clock.now())
+        if notices:
+            stage_rows(self.session, notices, now=self.clock.now())
 
     def _commit(self) -> None:
         if self.in_batch:
@@ -206,7 +204,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.rollbacks = 0
         self._staged: list[Event] = []
         # Notices committed (one per dedupe key, as the table's unique key keeps them).
-        self.sent_notices: dict[str, Notice] = {}
+        self.committed_notices: dict[str, Notice] = {}
         self._staged_notices: list[Notice] = []
         super().__init__(
             clock=clock,
@@ -237,7 +235,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.events.extend(self._staged)
         self._staged.clear()
         for notice in self._staged_notices:
-            self.sent_notices.setdefault(notice.dedupe_key, notice)
+            self.committed_notices.setdefault(notice.dedupe_key, notice)
         self._staged_notices.clear()
         self.commits += 1
 
@@ -248,7 +246,7 @@ class FakeUnitOfWork(UnitOfWork):
 
     def notices_of(self, kind: str | None = None) -> list[Notice]:
         """The committed notices (of one kind)."""
-        return [n for n in self.sent_notices.values() if kind is None or n.kind == kind]
+        return [n for n in self.committed_notices.values() if kind is None or n.kind == kind]
 
     def published(self, type_: str | None = None) -> list[Event]:
         """The committed events (of one type)."""
