@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from email import policy
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from shared.config import NoticeSettings
 
@@ -82,6 +82,9 @@ class SmtpTransport(NoticeTransport):
         self.tls = parts.scheme == "smtps"
         self.host = parts.hostname or "localhost"
         self.port = parts.port or (465 if self.tls else 25)
+        # A login may also come in the URL (smtp://user:password@host:587).
+        self.user = settings.smtp_user or unquote(parts.username or "") or None
+        self.password = settings.smtp_password or unquote(parts.password or "")
         self.settings = settings
         self.client: smtplib.SMTP | None = None
 
@@ -106,8 +109,8 @@ class SmtpTransport(NoticeTransport):
             client = smtplib.SMTP(self.host, self.port, timeout=timeout)
         if self.settings.smtp_starttls:
             client.starttls(context=context)
-        if self.settings.smtp_user:
-            client.login(self.settings.smtp_user, self.settings.smtp_password or "")
+        if self.user:
+            client.login(self.user, self.password)
         return client
 
     def close(self) -> None:

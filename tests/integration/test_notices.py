@@ -303,3 +303,15 @@ def test_sent_notices_are_kept_for_the_retention_period(
     clock.advance(days=11)  # "old" was sent 31 days ago, "new" 11
     sender(db, clock, mailbox.url, retention_days=30).run_once()
     assert sorted(r.dedupe_key for r in _rows(db)) == ["new", "waiting"]
+
+
+def test_a_login_may_come_in_the_url(db: Database, clock: FixedClock) -> None:
+    stage(db, clock, key="k", to=EN)
+    with smtp_server(password="p@ss word") as box:
+        wrong = box.url.replace("smtp://", "smtp://aftercare:pass%20word@")
+        sender(db, clock, wrong).run_once()
+        assert "535" in _rows(db)[0].last_error  # the URL's login was tried, and refused
+        clock.advance(hours=1)
+        right = box.url.replace("smtp://", "smtp://aftercare:p%40ss%20word@")
+        assert sender(db, clock, right).run_once() == 1
+        assert len(box.to("ann@example.com")) == 1
