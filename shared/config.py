@@ -56,6 +56,7 @@ class NoticeSettings:
     poll_seconds: float = 1.0
     batch_size: int = 20
     timeout_seconds: float = 30.0
+    lease_seconds: float = 120.0  # a notice being sent is not due again for this long
     retention_days: int = 30  # sent notices are kept this long (what was told, and when)
 
     @classmethod
@@ -75,6 +76,7 @@ class NoticeSettings:
             retry_max_seconds=float(_env("AFTERCARE_NOTICES_RETRY_MAX_SECONDS", "3600") or 3600),
             poll_seconds=float(_env("AFTERCARE_NOTICES_POLL_SECONDS", "1") or 1),
             retention_days=int(_env("AFTERCARE_NOTICES_RETENTION_DAYS", "30") or 30),
+            lease_seconds=float(_env("AFTERCARE_NOTICES_LEASE_SECONDS", "120") or 120),
         )
 
 

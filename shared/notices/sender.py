@@ -2,10 +2,12 @@
 transport, marks it sent; a temporary failure is retried later with exponential backoff and
 jitter, a permanent one (or the last allowed attempt) parks the notice with its reason.
 
-The row stays locked while it is being sent, so two senders never send one notice at once.
-A crash after the server accepted a message but before the commit sends it again after the
-restart (at least once); the Message-ID derived from the notice id lets the receiving side
-drop that duplicate. A channel with no transport configured is left alone: its notices wait.
+A notice is leased before it is sent (its next attempt moved past the lease, in a transaction
+of its own), so two senders never send one notice at once and no lock is held while a server
+is slow. A sender that dies holding a lease leaves the notice to be sent when the lease runs
+out. One that dies after the server accepted a message but before marking it sent sends it
+again (at least once); the Message-ID derived from the notice id lets the receiving side drop
+that duplicate. A channel with no transport configured is left alone: its notices wait.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def retry_delay(attempts: int, settings: NoticeSettings, rand: float | None = No
 
 
 class NoticeSender:
-    """Sends one service's notices; several senders may run (rows are claimed)."""
+    """Sends one service's notices; several senders may run (notices are leased)."""
 
     def __init__(
         self,
@@ -58,8 +60,8 @@ class NoticeSender:
         self._pruned_at = -PRUNE_EVERY_SECONDS
 
     def run_once(self) -> int:
-        """Send up to a batch of due notices, each claimed and settled in its own transaction
-        (a crash resends at most the one in flight); how many were claimed."""
+        """Send up to a batch of due notices, each leased and settled on its own (a crash
+        resends at most the one in flight); how many were leased."""
         self._maybe_prune()
         if not self.transports:
             return 0
@@ -85,28 +87,35 @@ class NoticeSender:
             log.info("pruned sent notices", extra={"service": self.service, "rows": pruned})
 
     def _send_next(self) -> bool:
+        """Lease one due notice (committed: no lock is held while the server is talked to),
+        send it, then settle it in a second transaction."""
         with self.db.session() as session:
-            rows = store.claim_due(
-                session, now=self.clock.now(), channels=tuple(self.transports), limit=1
-            )
-            if not rows:
-                return False
-            self._send(session, rows[0])
+            now = self.clock.now()
+            lease = now + dt.timedelta(seconds=self.settings.lease_seconds)
+            row = store.lease_due(session, now=now, channels=tuple(self.transports), until=lease)
             session.commit()
+        if row is None:
+            return False
+        crash_point("notices.before_send")  # leased, not sent: sent once the lease runs out
+        try:
+            self.transports[row.channel].send(row, service=self.service)
+        except SendFailed as failure:
+            self._settle(row, failure)
+            return True
+        crash_point("notices.after_send")  # accepted, not marked: sent again, same Message-ID
+        self._settle(row, None)
         return True
 
-    def _send(self, session: Any, row: Any) -> None:
-        transport = self.transports[row.channel]
-        crash_point("notices.before_send")  # claimed, not sent: the next sender sends it
-        try:
-            transport.send(row, service=self.service)
-        except SendFailed as failure:
-            self._failed(session, row, failure)
-            return
-        crash_point("notices.after_send")  # accepted, not marked: sent again, same Message-ID
-        store.mark_sent(session, row.id, now=self.clock.now())
-        NOTICES_SENT.labels(self.service, row.channel, row.kind).inc()
-        log.info("notice sent", extra={"notice_id": row.id, "kind": row.kind})
+    def _settle(self, row: Any, failure: SendFailed | None) -> None:
+        with self.db.session() as session:
+            if failure is None:
+                store.mark_sent(session, row.id, now=self.clock.now())
+            else:
+                self._failed(session, row, failure)
+            session.commit()
+        if failure is None:
+            NOTICES_SENT.labels(self.service, row.channel, row.kind).inc()
+            log.info("notice sent", extra={"notice_id": row.id, "kind": row.kind})
 
     def _failed(self, session: Any, row: Any, failure: SendFailed) -> None:
         attempts, now = row.attempts + 1, self.clock.now()

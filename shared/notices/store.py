@@ -46,6 +46,18 @@ def claim_due(
     return list(session.execute(query))
 
 
+def lease_due(
+    session: Session, *, now: dt.datetime, channels: tuple[str, ...], until: dt.datetime
+) -> Row[Any] | None:
+    """The oldest due notice, leased to this sender until ``until`` (its next attempt moved
+    there), or None; the caller commits before sending."""
+    rows = claim_due(session, now=now, channels=channels, limit=1)
+    if not rows:
+        return None
+    session.execute(update(NOTICES).where(N.id == rows[0].id).values(next_attempt_at=until))
+    return rows[0]
+
+
 def mark_sent(session: Session, notice_id: str, *, now: dt.datetime) -> None:
     session.execute(update(NOTICES).where(N.id == notice_id).values(sent_at=now, last_error=None))
 

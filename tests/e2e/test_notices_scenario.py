@@ -192,12 +192,17 @@ def test_each_customer_gets_each_notice_once_in_their_language(
 def test_a_sender_killed_before_or_after_sending_loses_nothing(
     network: Network, mailbox: Mailbox
 ) -> None:
-    """Killed after claiming, before sending: the next sender sends it, once. Killed after
-    the server accepted it, before marking it sent: the next sender sends it again with the
-    same Message-ID (at least once; the receiving side can drop the duplicate)."""
+    """Killed holding a notice's lease, before sending: the next sender sends it once the
+    lease runs out, once. Killed after the server accepted it, before marking it sent: the
+    next sender sends it again with the same Message-ID (at least once; the receiving side
+    can drop the duplicate)."""
     intake, dispatch = network.web("intake"), network.web("dispatch")
     network.worker("intake")
-    smtp = {"AFTERCARE_SMTP_URL": mailbox.url, "AFTERCARE_NOTICES_POLL_SECONDS": "0.1"}
+    smtp = {
+        "AFTERCARE_SMTP_URL": mailbox.url,
+        "AFTERCARE_NOTICES_POLL_SECONDS": "0.1",
+        "AFTERCARE_NOTICES_LEASE_SECONDS": "1",
+    }
     crashing = network.worker("dispatch", faults="notices.before_send", **smtp)
     network.wait_consumer_queue("dispatch")
     technician = post(

@@ -315,3 +315,21 @@ def test_a_login_may_come_in_the_url(db: Database, clock: FixedClock) -> None:
         right = box.url.replace("smtp://", "smtp://aftercare:p%40ss%20word@")
         assert sender(db, clock, right).run_once() == 1
         assert len(box.to("ann@example.com")) == 1
+
+
+def test_a_notice_leased_by_a_sender_that_died_goes_when_the_lease_runs_out(
+    db: Database, clock: FixedClock, mailbox: Mailbox
+) -> None:
+    from shared.notices.store import lease_due
+
+    stage(db, clock, key="k", to=EN)
+    with db.session() as session:  # a sender leases it, then dies before sending
+        until = clock.now() + dt.timedelta(seconds=120)
+        assert lease_due(session, now=clock.now(), channels=("email",), until=until) is not None
+        session.commit()
+    send = sender(db, clock, mailbox.url)
+    assert send.run_once() == 0  # leased: nobody else touches it
+    clock.advance(seconds=121)
+    assert send.run_once() == 1
+    assert send.run_once() == 0
+    assert len(mailbox.to("ann@example.com")) == 1
