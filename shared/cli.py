@@ -83,6 +83,30 @@ def _cmd_dead_letters(args: argparse.Namespace) -> int:
     return 0 if count or args.all else 1
 
 
+def _cmd_notices(args: argparse.Namespace) -> int:
+    from shared.db import Database
+    from shared.notices.store import list_parked, retry_parked
+
+    if args.action == "retry" and not (args.id or args.all):
+        print("retry needs --id NOTICE_ID or --all", file=sys.stderr)
+        return 2
+    db = Database(Settings.from_env(args.service).database_url)
+    try:
+        with db.session() as session:
+            if args.action == "list":
+                rows = list_parked(session)
+                for row in rows:
+                    print(json.dumps(row._asdict(), default=str, ensure_ascii=False))
+                print(f"{len(rows)} parked notice(s) in {args.service}", file=sys.stderr)
+                return 0
+            count = retry_parked(session, notice_id=args.id)
+            session.commit()
+    finally:
+        db.dispose()
+    print(f"{count} notice(s) back in line for sending in {args.service}")
+    return 0 if count or args.all else 1
+
+
 def _cmd_asyncapi(args: argparse.Namespace) -> int:
     import yaml
 
@@ -142,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="replay only this event id")
     p.add_argument("--all", action="store_true", help="replay every parked message")
     p.set_defaults(func=_cmd_dead_letters)
+
+    p = sub.add_parser("notices", help="list parked customer notices or send them again")
+    p.add_argument("action", choices=["list", "retry"])
+    p.add_argument("service", choices=names)
+    p.add_argument("--id", help="retry only this notice")
+    p.add_argument("--all", action="store_true", help="retry every parked notice")
+    p.set_defaults(func=_cmd_notices)
 
     p = sub.add_parser("asyncapi", help="write the AsyncAPI document of every event")
     p.add_argument("--output", default="-")

@@ -39,6 +39,48 @@ def _read_secret(value_var: str, file_var: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class NoticeSettings:
+    """Where customer notices go (SMTP, an SMS gateway) and how hard the sender tries. A
+    transport that is not configured is off: its notices wait, they are not lost."""
+
+    smtp_url: str | None = field(default=None, repr=False)  # smtp://host:port, smtps://...
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    sender_address: str = "aftercare@localhost"
+    sms_url: str | None = field(default=None, repr=False)
+    sms_token: str | None = field(default=None, repr=False)
+    max_attempts: int = 8
+    retry_base_seconds: float = 30.0
+    retry_max_seconds: float = 3600.0
+    poll_seconds: float = 1.0
+    batch_size: int = 20
+    timeout_seconds: float = 30.0
+    lease_seconds: float = 120.0  # a notice being sent is not due again for this long
+    retention_days: int = 30  # sent notices are kept this long (what was told, and when)
+
+    @classmethod
+    def from_env(cls) -> NoticeSettings:
+        """AFTERCARE_SMTP_* , AFTERCARE_SMS_* and AFTERCARE_NOTICES_* variables."""
+        return cls(
+            smtp_url=_read_secret("AFTERCARE_SMTP_URL", "AFTERCARE_SMTP_URL_FILE"),
+            smtp_starttls=(_env("AFTERCARE_SMTP_STARTTLS", "") or "").lower()
+            in ("1", "true", "yes"),
+            smtp_user=_env("AFTERCARE_SMTP_USER"),
+            smtp_password=_read_secret("AFTERCARE_SMTP_PASSWORD", "AFTERCARE_SMTP_PASSWORD_FILE"),
+            sender_address=_env("AFTERCARE_NOTICES_FROM", cls.sender_address) or "",
+            sms_url=_read_secret("AFTERCARE_SMS_URL", "AFTERCARE_SMS_URL_FILE"),
+            sms_token=_read_secret("AFTERCARE_SMS_TOKEN", "AFTERCARE_SMS_TOKEN_FILE"),
+            max_attempts=int(_env("AFTERCARE_NOTICES_MAX_ATTEMPTS", "8") or 8),
+            retry_base_seconds=float(_env("AFTERCARE_NOTICES_RETRY_SECONDS", "30") or 30),
+            retry_max_seconds=float(_env("AFTERCARE_NOTICES_RETRY_MAX_SECONDS", "3600") or 3600),
+            poll_seconds=float(_env("AFTERCARE_NOTICES_POLL_SECONDS", "1") or 1),
+            retention_days=int(_env("AFTERCARE_NOTICES_RETENTION_DAYS", "30") or 30),
+            lease_seconds=float(_env("AFTERCARE_NOTICES_LEASE_SECONDS", "120") or 120),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a service process needs to know about its surroundings."""
 
@@ -65,6 +107,7 @@ class Settings:
     metrics_allow: tuple[str, ...] = DEFAULT_METRICS_ALLOW
     # A worker that consumes only these regions' events, on queues of its own (empty: all).
     consume_regions: tuple[str, ...] = ()
+    notices: NoticeSettings = field(default_factory=NoticeSettings)
     # Service-specific options set in code (tests); see ``option``.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -139,4 +182,5 @@ class Settings:
             consume_regions=tuple(r.strip() for r in consume.split(",") if r.strip())
             if consume
             else (),
+            notices=NoticeSettings.from_env(),
         )

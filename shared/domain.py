@@ -17,6 +17,7 @@ from shared.errors import Conflict, Forbidden, NotFound
 
 if TYPE_CHECKING:
     from shared.auth import Principal
+    from shared.notices.recipient import Recipient
 
 T = TypeVar("T")
 
@@ -51,6 +52,14 @@ class Aggregate:
 
     def event_identity(self) -> dict[str, Any]:
         """Fields every event of this aggregate carries (its id, under its own name)."""
+        return {}
+
+    def notice_recipient(self) -> Recipient | None:
+        """The customer its events' notices go to (none unless the aggregate says)."""
+        return None
+
+    def notice_details(self) -> dict[str, Any]:
+        """Fields its notices show besides the event's own (e.g. the site's address)."""
         return {}
 
     def record(self, type_: str, data: Mapping[str, Any]) -> None:

@@ -140,3 +140,46 @@ def render(extra: Iterable[Collector] = ()) -> tuple[bytes, str]:
 
         base = REGISTRY
     return generate_latest(_Scrape([base, *extra])), CONTENT_TYPE_LATEST
+
+
+NOTICES_SENT = Counter(
+    "aftercare_notices_sent_total",
+    "Customer notices accepted by the mail server or SMS gateway",
+    ["service", "channel", "kind"],
+)
+NOTICES_RETRIED = Counter(
+    "aftercare_notices_retried_total",
+    "Customer notices not accepted this time, to be tried again later",
+    ["service", "channel", "kind"],
+)
+NOTICES_PARKED = Counter(
+    "aftercare_notices_parked_total",
+    "Customer notices parked (a permanent refusal, or too many attempts)",
+    ["service", "channel", "kind"],
+)
+
+
+def notices_collector(service: str, read_backlog: Callable[[], Any]) -> Collector:
+    """Notices waiting, parked, and the age of the oldest waiting one, read from the table."""
+
+    def collect() -> Iterable[Metric]:
+        backlog = read_backlog()
+        families = []
+        for name, text, value in (
+            ("aftercare_notices_backlog", "Customer notices waiting to be sent", backlog.waiting),
+            ("aftercare_notices_parked", "Customer notices parked", backlog.parked),
+        ):
+            family = GaugeMetricFamily(name, text, labels=["service"])
+            family.add_metric([service], value)
+            families.append(family)
+        age = GaugeMetricFamily(
+            "aftercare_notices_oldest_age_seconds",
+            "Age of the oldest customer notice waiting to be sent",
+            labels=["service"],
+        )
+        oldest = backlog.oldest
+        seconds = (dt.datetime.now(dt.UTC) - oldest).total_seconds() if oldest else 0.0
+        age.add_metric([service], max(seconds, 0.0))
+        return [*families, age]
+
+    return CallbackCollector(collect)

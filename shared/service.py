@@ -39,7 +39,7 @@ class PeriodicJob:
 
     name: str
     every_seconds: float
-    run: Callable[[Runtime], None]
+    run: Callable[[Runtime], object]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from shared.clock import Clock
 from shared.config import Settings
 from shared.domain import Aggregate, Recorded
 from shared.events import Event, EventCatalog
+from shared.notices.staging import Notice, NoticeBook, NoticeStage
+from shared.notices.store import stage_rows
 from shared.outbox import Outbox
 
 if TYPE_CHECKING:
@@ -41,12 +43,17 @@ class RollbackInBatch(RuntimeError):
 
 
 class UnitOfWork(ABC):
-    """A transaction's repositories, the clock, the service's settings and calendars."""
+    """A transaction's repositories, the clock, the service's settings and calendars, and the
+    customer notices it will write (``notices``)."""
+
+    # The service's notices (templates, events that cause one); None: it sends none.
+    notice_book: ClassVar[NoticeBook | None] = None
 
     def __init__(self, *, clock: Clock, settings: Settings, calendars: CalendarBook) -> None:
         self.clock = clock
         self.settings = settings
         self.calendars = calendars
+        self.notices = NoticeStage(self.notice_book, lambda r: self.calendar(r).tz.key)
         self._seen: dict[int, Aggregate] = {}
         # Aggregates this unit of work added (new ones), in order.
         self.created: list[Aggregate] = []
@@ -78,20 +85,42 @@ class UnitOfWork(ABC):
         for hook in self.before_commit:
             hook()
         self.before_commit.clear()
-        self._write_events(self._collect())
+        recorded = self._collect()
+        event_ids = self._write_events(recorded)
+        self._stage_event_notices(recorded, event_ids)
+        self._write_notices(self.notices.drain())
         self._commit()
 
     def rollback(self) -> None:
-        """Undo the change; the events recorded so far are dropped with it."""
+        """Undo the change; the events and notices staged so far are dropped with it."""
         self._collect()
+        self.notices.drain()
         self._rollback()
 
     def _collect(self) -> list[Recorded]:
         events = [e for aggregate in self._seen.values() for e in aggregate.collect_events()]
         return sorted(events, key=lambda e: e.order)
 
+    def _stage_event_notices(self, recorded: list[Recorded], event_ids: list[str]) -> None:
+        """The notices the service's book says these events cause, keyed by event id."""
+        if self.notice_book is None or not self.notice_book.on_events:
+            return
+        by_id = {str(a.id): a for a in self._seen.values()}
+        for event, event_id in zip(recorded, event_ids, strict=True):
+            self.notices.for_event(
+                event.type,
+                event_id,
+                aggregate=by_id.get(event.aggregate_id),
+                region=event.region,
+                data=event.data,
+            )
+
     @abstractmethod
-    def _write_events(self, events: list[Recorded]) -> None: ...
+    def _write_events(self, events: list[Recorded]) -> list[str]:
+        """Stage the events; their ids, in order."""
+
+    @abstractmethod
+    def _write_notices(self, notices: list[Notice]) -> None: ...
 
     @abstractmethod
     def _commit(self) -> None: ...
@@ -122,19 +151,26 @@ class SqlUnitOfWork(UnitOfWork):
         self.in_batch = in_batch
         super().__init__(clock=clock, settings=settings, calendars=calendars)
 
-    def _write_events(self, events: list[Recorded]) -> None:
-        if not events:
-            return
+    def _write_events(self, events: list[Recorded]) -> list[str]:
         now = self.clock.now()
-        for event in events:
-            self.outbox.add(
-                event.type,
-                event.data,
-                region=event.region,
-                occurred_at=now,
-                aggregate_id=event.aggregate_id,
-                sequence=event.sequence,
+        return [
+            str(
+                self.outbox.add(
+                    event.type,
+                    event.data,
+                    region=event.region,
+                    occurred_at=now,
+                    aggregate_id=event.aggregate_id,
+                    sequence=event.sequence,
+                ).id
             )
+            for event in events
+        ]
+
+    def _write_notices(self, notices: list[Notice]) -> None:
+        """Insert the notices, skipping any whose dedupe key is already there."""
+        if notices:
+            stage_rows(self.session, notices, now=self.clock.now())
 
     def _commit(self) -> None:
         if self.in_batch:
@@ -167,15 +203,18 @@ class FakeUnitOfWork(UnitOfWork):
         self.commits = 0
         self.rollbacks = 0
         self._staged: list[Event] = []
+        # Notices committed (one per dedupe key, as the table's unique key keeps them).
+        self.committed_notices: dict[str, Notice] = {}
+        self._staged_notices: list[Notice] = []
         super().__init__(
             clock=clock,
             settings=settings,
             calendars=calendars or load_calendars(settings.calendars_file, settings.regions),
         )
 
-    def _write_events(self, events: list[Recorded]) -> None:
+    def _write_events(self, events: list[Recorded]) -> list[str]:
         now = self.clock.now()
-        self._staged.extend(
+        built = [
             self.catalog.build(
                 e.type,
                 e.data,
@@ -185,16 +224,29 @@ class FakeUnitOfWork(UnitOfWork):
                 sequence=e.sequence,
             )
             for e in events
-        )
+        ]
+        self._staged.extend(built)
+        return [str(e.id) for e in built]
+
+    def _write_notices(self, notices: list[Notice]) -> None:
+        self._staged_notices.extend(notices)
 
     def _commit(self) -> None:
         self.events.extend(self._staged)
         self._staged.clear()
+        for notice in self._staged_notices:
+            self.committed_notices.setdefault(notice.dedupe_key, notice)
+        self._staged_notices.clear()
         self.commits += 1
 
     def _rollback(self) -> None:
         self._staged.clear()
+        self._staged_notices.clear()
         self.rollbacks += 1
+
+    def notices_of(self, kind: str | None = None) -> list[Notice]:
+        """The committed notices (of one kind)."""
+        return [n for n in self.committed_notices.values() if kind is None or n.kind == kind]
 
     def published(self, type_: str | None = None) -> list[Event]:
         """The committed events (of one type)."""

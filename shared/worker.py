@@ -24,6 +24,9 @@ from shared.messaging.processing import EventProcessor
 from shared.messaging.rabbit_relay import RabbitRelay
 from shared.messaging.relay import PollingRelay
 from shared.messaging.topology import ConsumerTopology, lane_name, region_binding_keys
+from shared.notices.sender import NoticeSender
+from shared.notices.table import table_of
+from shared.notices.transports import transports_from
 from shared.service import PeriodicJob, Runtime, load_definition
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,7 @@ class Worker:
     failed: list[BaseException] = field(default_factory=list)
     relay: object | None = None
     consumer: object | None = None
+    notice_sender: object | None = None
 
     def spawn(self, target: Callable[[threading.Event], None], role: str) -> None:
         def run() -> None:
@@ -98,6 +102,25 @@ def _periodic(rt: Runtime, job: PeriodicJob) -> Callable[[threading.Event], None
 def _start_periodic(rt: Runtime, worker: Worker) -> None:
     for job in rt.definition.periodic:
         worker.spawn(_periodic(rt, job), f"job-{job.name}")
+    _start_notice_sender(rt, worker)
+
+
+def _start_notice_sender(rt: Runtime, worker: Worker) -> None:
+    """The notice sender, in a service that sends notices (its metadata has the table)."""
+    if table_of(rt.definition.metadata) is None:
+        return
+    settings = rt.settings.notices
+    transports = transports_from(settings)
+    if not transports:
+        log.warning(
+            "no SMTP server or SMS gateway configured: customer notices wait in the table",
+            extra={"service": rt.name},
+        )
+    sender = NoticeSender(
+        service=rt.name, db=rt.db, clock=rt.clock, settings=settings, transports=transports
+    )
+    worker.notice_sender = sender
+    worker.spawn(sender.run, "notices")
 
 
 def start_rabbit_worker(rt: Runtime, stop: threading.Event | None = None) -> Worker:

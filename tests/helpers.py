@@ -341,3 +341,59 @@ def publish_raw(amqp_url: str, routing_key: str, body: str) -> None:
         )
     finally:
         connection.close()
+
+
+class Mailbox:
+    """What a real SMTP server (aiosmtpd, started by ``smtp_server``) accepted. Set
+    ``refuse`` to a reply (e.g. ``"451 4.3.0 try later"``) to have it refuse every message
+    until it is cleared."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.messages: list[Any] = []
+        self.refused = 0
+        self.refuse: str | None = None
+        self.url = ""
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+        from email import policy
+
+        if self.refuse:
+            with self._lock:
+                self.refused += 1
+            return self.refuse
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 2.0.0 OK"
+
+    def to(self, address: str) -> list[Any]:
+        """The accepted messages addressed to ``address``."""
+        with self._lock:
+            return [m for m in self.messages if m["To"] == address]
+
+
+@contextlib.contextmanager
+def smtp_server(password: str | None = None) -> Iterator[Mailbox]:
+    """A real SMTP server on a free local port for one test; ``mailbox.url`` points at it.
+    With ``password`` it asks for a login (AUTH over plain text: a test server only)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    def check(_server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any) -> Any:
+        ok = getattr(data, "password", b"") == (password or "").encode()
+        return AuthResult(success=ok, handled=False)
+
+    mailbox = Mailbox()
+    port = free_port()
+    login = {"authenticator": check, "auth_require_tls": False}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **(login if password else {}))
+    controller.start()
+    mailbox.url = f"smtp://127.0.0.1:{port}"
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

@@ -17,6 +17,7 @@ from services.complaints.models import Complaint, Measure
 from shared.auth import Principal
 from shared.domain import require_visible
 from shared.errors import NotFound
+from shared.notices.staging import NoticeBook
 from shared.unit_of_work import (
     FakeRepository,
     FakeUnitOfWork,
@@ -26,6 +27,11 @@ from shared.unit_of_work import (
 )
 
 DEFAULT_ROUTING_FILE = Path(__file__).with_name("routing.yaml")
+# The complainant's notice of the expected handling time, when a complaint is filed.
+NOTICE_BOOK = NoticeBook(
+    templates=Path(__file__).with_name("notices"),
+    on_events={"complaint.filed": "complaint_received"},
+)
 # Only for a machine with nothing configured: production sets its own secret, or every
 # installation's complainant keys could be recomputed from a phone book.
 DEFAULT_COMPLAINANT_SECRET = "aftercare-complaints-local"
@@ -85,6 +91,7 @@ class Complaints(ABC):
 class ComplaintsUnitOfWork(UnitOfWork):
     """What complaints' use cases are given."""
 
+    notice_book = NOTICE_BOOK
     complaints: Complaints
 
     def routing(self) -> Routing:

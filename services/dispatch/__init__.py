@@ -6,10 +6,16 @@ from pathlib import Path
 
 from services.dispatch.events import PUBLISHES
 from services.dispatch.handlers import SUBSCRIPTIONS
-from services.dispatch.jobs import MISSED_VISITS
+from services.dispatch.jobs import MISSED_VISITS, REMINDERS
 from services.dispatch.models import Base
 from services.dispatch.repositories import SqlDispatchUnitOfWork
 from shared.service import ServiceDefinition
+
+
+def _commands() -> list:
+    from services.dispatch.commands import commands
+
+    return commands()
 
 
 def _blueprints() -> list:
@@ -27,6 +33,7 @@ SERVICE = ServiceDefinition(
     subscriptions=SUBSCRIPTIONS,
     package_dir=Path(__file__).parent,
     blueprints=_blueprints,
-    periodic=(MISSED_VISITS,),
+    periodic=(MISSED_VISITS, REMINDERS),
     unit_of_work=SqlDispatchUnitOfWork,
+    commands=_commands,
 )

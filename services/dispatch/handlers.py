@@ -16,6 +16,8 @@ from shared.events import Delivery, InboundSchema, Subscriptions
 
 # What dispatch reads of the events it consumes (the rest is ignored).
 SHORT = validate.Length(max=100)
+EMAIL = validate.Length(max=200)
+LANGUAGE = validate.Length(max=10)
 
 
 class WarrantyIn(InboundSchema):
@@ -50,6 +52,8 @@ class SolutionAcceptedIn(InboundSchema):
     customer_phone = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(max=50)
     )
+    customer_email = fields.String(allow_none=True, load_default=None, validate=EMAIL)
+    customer_language = fields.String(allow_none=True, load_default=None, validate=LANGUAGE)
     accepted_at = fields.AwareDateTime(required=True, format="iso")
     tools = fields.List(fields.String(), load_default=list)
     symptom = fields.String(allow_none=True, load_default=None)
@@ -68,6 +72,8 @@ class VisitDueIn(InboundSchema):
     customer_phone = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(max=50)
     )
+    customer_email = fields.String(allow_none=True, load_default=None, validate=EMAIL)
+    customer_language = fields.String(allow_none=True, load_default=None, validate=LANGUAGE)
     due_date = fields.Date(required=True)
     tasks = fields.List(fields.String(), required=True)
     required_skill = fields.String(allow_none=True, load_default=None, validate=SHORT)

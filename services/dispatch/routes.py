@@ -15,6 +15,7 @@ from services.dispatch.schemas import (
     AcceptanceCreate,
     CheckInCreate,
     CompletionCreate,
+    DepartureCreate,
     FollowUpCreate,
     FollowUpDueQueryArgs,
     FollowUpDueRead,
@@ -138,6 +139,18 @@ def check_in(check_in_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """The assigned technician arrives on site; on time means by the window's end."""
     return use_cases.check_in(
         _uow(), work_order_id=work_order_id, check_in_in=check_in_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/departure", methods=["POST"])
+@work_orders.requires("technician")
+@work_orders.idempotent
+@work_orders.arguments(DepartureCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def set_off(departure_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """The assigned technician sets off for the booked visit; the customer is told."""
+    return use_cases.set_off(
+        _uow(), work_order_id=work_order_id, departure_in=departure_in, by=principal()
     )
 
 

@@ -16,6 +16,8 @@ ASSET = {
     "product_model": "CP-400",
     "customer_name": "Li Wei",
     "customer_phone": "+86 138 0000 0000",
+    "customer_email": "li.wei@example.cn",
+    "customer_language": "zh-CN",
 }
 
 
@@ -25,6 +27,10 @@ class AssetEvent(PayloadSchema):
     product_model = fields.String(required=True)
     customer_name = fields.String(required=True)
     customer_phone = fields.String(allow_none=True, load_default=None)
+    customer_email = fields.String(allow_none=True, load_default=None)
+    customer_language = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "zh-CN or en: for notices"}
+    )
 
 
 class MaintenanceDueV1(AssetEvent):

@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 from services.maintenance.repositories import MaintenanceUnitOfWork
 from services.maintenance.use_cases import file_event
 from shared.events import Delivery, InboundSchema, Subscriptions
+from shared.notices.recipient import LANGUAGES
 
 SUBSCRIPTIONS = Subscriptions("maintenance")
 # What the asset table can hold: a longer value is a bad event (parked), not a retry loop.
@@ -44,6 +45,12 @@ class TicketSolutionAcceptedIn(TicketEventIn):
     customer_name = fields.String(required=True, validate=NAME)
     customer_phone = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(max=50)
+    )
+    customer_email = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=200)
+    )
+    customer_language = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(LANGUAGES)
     )
     accepted_at = _time(required=True)
 

@@ -14,6 +14,7 @@ from services.maintenance.domain import (
     PRODUCT_TYPES,
     TASKS,
 )
+from shared.notices.recipient import LANGUAGES
 from shared.schemas import (
     InputSchema,
     ListArgs,
@@ -36,6 +37,12 @@ class AssetDetails(InputSchema):
     product_type = fields.String(validate=validate.OneOf(PRODUCT_TYPES))
     customer_name = fields.String(validate=NAME)
     customer_phone = fields.String(allow_none=True, validate=PHONE)
+    customer_email = fields.Email(allow_none=True, validate=validate.Length(max=200))
+    customer_language = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "the language of the customer's notices (default zh-CN)"},
+    )
     contact_name = fields.String(allow_none=True, validate=NAME)
     site_address = fields.String(allow_none=True, validate=validate.Length(min=1, max=1000))
     environment = fields.String(validate=validate.OneOf(ENVIRONMENTS))
@@ -66,6 +73,8 @@ class AssetRead(ReadSchema):
     product_type = fields.String()
     customer_name = fields.String()
     customer_phone = fields.String()
+    customer_email = fields.String()
+    customer_language = fields.String()
     contact_name = fields.String()
     site_address = fields.String()
     region = fields.String()

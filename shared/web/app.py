@@ -19,7 +19,16 @@ from shared.config import Settings
 from shared.errors import ServiceError
 from shared.logs import configure_logging
 from shared.messaging.amqp import broker_answers
-from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, outbox_collector, render
+from shared.metrics import (
+    HTTP_LATENCY,
+    HTTP_REQUESTS,
+    notices_collector,
+    outbox_collector,
+    render,
+)
+from shared.notices.store import Backlog
+from shared.notices.store import backlog as notices_backlog
+from shared.notices.table import table_of
 from shared.outbox import outbox_backlog
 from shared.service import Runtime, ServiceDefinition
 from shared.web import hygiene
@@ -75,6 +84,8 @@ def _ops_blueprint(rt: Runtime) -> Any:
 
     ops = FlaskBlueprint("ops", __name__)
     collectors = [outbox_collector(rt.name, lambda: _backlog(rt)), *rt.definition.collectors(rt)]
+    if table_of(rt.definition.metadata) is not None:
+        collectors.append(notices_collector(rt.name, lambda: _notices_backlog(rt)))
 
     @ops.get("/healthz")
     def healthz() -> Any:
@@ -135,6 +146,11 @@ def _cached_broker_check(amqp_url: str, ttl: float = 5.0) -> Callable[[], bool]:
 def _backlog(rt: Runtime) -> tuple[int, Any]:
     with rt.db.session() as session:
         return outbox_backlog(session)
+
+
+def _notices_backlog(rt: Runtime) -> Backlog:
+    with rt.db.session() as session:
+        return notices_backlog(session)
 
 
 def _check(fn: Callable[[], Any]) -> str:

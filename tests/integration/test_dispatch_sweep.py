@@ -32,7 +32,7 @@ def test_ended_window_with_no_check_in_is_missed_once(dispatch: Dispatch) -> Non
     d.schedule(visited)
     d.clock.at = START + 2 * HOUR
     d.check_in(visited, "Dong", d.clock.now())
-    [job] = DISPATCH.periodic
+    [job] = [j for j in DISPATCH.periodic if j.name == "missed-visits"]
 
     d.clock.at = START + 3 * HOUR  # 11:00: the window ends now, arrival would be on time
     job.run(d.rt)
@@ -135,7 +135,7 @@ def test_grace_period_delays_the_miss_but_not_the_judgement(dispatch: Dispatch) 
     late, ended = d.open_repair(), d.open_repair()
     d.schedule(late)  # 09:00-11:00
     d.schedule(ended)
-    [job] = DISPATCH.periodic
+    [job] = [j for j in DISPATCH.periodic if j.name == "missed-visits"]
 
     d.clock.at = START + 3 * HOUR + dt.timedelta(minutes=10)  # 11:10, inside the grace
     job.run(d.rt)

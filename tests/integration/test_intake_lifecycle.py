@@ -129,6 +129,8 @@ def test_reject_reassess_accept_goes_to_repair_with_every_event_in_order(api: In
         "warranty": CP400_WARRANTY,
         "customer_name": "Li Wei",
         "customer_phone": "+86 138 0000 0000",
+        "customer_email": None,
+        "customer_language": "zh-CN",  # the default: the ticket named none
         "ticket_created_at": "2026-11-30T02:00:00+00:00",
         "accepted_at": "2026-11-30T05:00:00+00:00",
         "tools": [],

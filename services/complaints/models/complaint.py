@@ -17,6 +17,7 @@ from services.complaints.models.base import Base
 from services.complaints.models.parts import Evidence, Measure, Pause, Resolution, TimelineEntry
 from shared.db import UTCDateTime
 from shared.domain import Aggregate
+from shared.notices.recipient import Recipient
 
 
 class Complaint(Base, Aggregate):
@@ -133,6 +134,20 @@ class Complaint(Base, Aggregate):
                 "filed_at": self.filed_at,
             },
         )
+
+    def notice_recipient(self) -> Recipient:
+        """The complainant, told the expected handling time when the complaint is filed."""
+        return Recipient(
+            name=self.complainant_name,
+            email=self.complainant_email,
+            phone=self.complainant_phone,
+            language=self.complainant_language,
+        )
+
+    def notice_details(self) -> dict[str, Any]:
+        """The complaint's subject and the handling-time promise, in the complainant's words."""
+        details = {"subject": self.subject, "handling_notice": self.handling_notice}
+        return details | {"reference": str(self.id)[:8], "deadline_at": self.deadline_at}
 
     def _owner(self) -> dict[str, Any]:
         return {

@@ -228,3 +228,12 @@ def site_columns(site: dict[str, Any] | None) -> dict[str, Any]:
         "site_latitude": site.get("latitude"),
         "site_longitude": site.get("longitude"),
     }
+
+
+def next_local_day(now: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """Tomorrow in a region's time zone, as the UTC instants it starts and ends at: the day
+    whose visits get their reminder today."""
+    tomorrow = now.astimezone(tz).date() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(tomorrow + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

@@ -11,6 +11,7 @@ from sqlalchemy import Numeric
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.db import service_metadata
+from shared.notices.table import notices_table
 
 HOURS = Numeric(6, 2)
 MONEY = Numeric(12, 2)
@@ -38,3 +39,7 @@ def with_times(value: dict[str, Any] | None, *names: str) -> dict[str, Any] | No
     if value is None:
         return None
     return value | {name: dt.datetime.fromisoformat(value[name]) for name in names}
+
+
+# Dispatch sends customer notices (appointment, reminder, on the way, repair completed).
+NOTICES = notices_table(Base.metadata)

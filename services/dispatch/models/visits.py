@@ -72,6 +72,10 @@ class Visit(Base):
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     stop_reason: Mapped[str | None] = mapped_column(Text)
+    # When the technician set off (the "on the way" notice) and when the day-before
+    # reminder was staged; both cleared when the appointment moves.
+    departed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     # Who recorded the customer's answer and how the customer confirmed it (bonuses hang on
     # the rating: never the visit's technician's word alone).
     answer_recorded_by: Mapped[str | None] = mapped_column(String(200))
@@ -92,6 +96,7 @@ class Visit(Base):
         self.reschedule_requested_by = appointment["requested_by"]
         self.reschedule_reason = appointment["reason"]
         self.rescheduled_by_customer = appointment["requested_by"] == "customer"
+        self.departed_at = self.reminded_at = None  # a new appointment: remind, set off anew
 
     def appointment(self) -> dict[str, Any]:
         """The agreement on the window as ``repair.scheduled`` carries it."""
@@ -132,6 +137,22 @@ class Visit(Base):
     @property
     def checks_passed(self) -> bool:
         return bool(self.identity_verified and self.work_id_verified and self.product_verified)
+
+    def depart(self, departure_in: dict[str, Any], *, at: dt.datetime) -> dt.datetime:
+        """The technician sets off (default: now); once per appointment."""
+        if self.departed_at is not None:
+            raise Conflict(
+                "the technician already set off for this visit",
+                errors={"departed_at": [f"already {self.departed_at.isoformat()}"]},
+            )
+        departed_at = departure_in.get("departed_at") or at
+        if departed_at < self.scheduled_at:
+            raise InvalidInput(
+                "set off before the visit was scheduled",
+                errors={"departed_at": ["before the visit was scheduled"]},
+            )
+        self.departed_at = departed_at
+        return departed_at
 
     def stop(self, reason: str | None) -> list[str]:
         """A check on arrival failed: the visit stops here; which checks failed (a work ID

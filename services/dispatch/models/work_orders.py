@@ -1,5 +1,4 @@
-"""The work order, dispatch's aggregate: its methods change it and its visits and record the
-events that say so (``repair.scheduled``, ...), each with its next sequence number."""
+"""The work order, dispatch's aggregate: its methods change it and record what they did."""
 
 from __future__ import annotations
 
@@ -30,6 +29,7 @@ from services.dispatch.domain import (
     rescheduled_deadline,
 )
 from services.dispatch.models.base import HOURS, Base
+from services.dispatch.models.contact import Contact
 from services.dispatch.models.field import FieldWork
 from services.dispatch.models.site import OnSite
 from services.dispatch.models.technicians import Technician
@@ -38,7 +38,7 @@ from shared.db import UTCDateTime
 from shared.domain import Aggregate
 
 
-class WorkOrder(Base, Aggregate, OnSite, FieldWork):
+class WorkOrder(Contact, Base, Aggregate, OnSite, FieldWork):
     """Work opened by an accepted solution (repair) or a due maintenance (maintenance)."""
 
     __tablename__ = "work_orders"

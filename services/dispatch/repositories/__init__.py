@@ -5,6 +5,7 @@ jobs, and in memory (``Fake…``) for unit tests of the use cases."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from services.dispatch.models import FeeSchedule, PartPrice, Technician, WorkOrder
@@ -18,6 +19,7 @@ from shared import price_book
 from shared.clock import Clock
 from shared.config import Settings
 from shared.events import EventCatalog
+from shared.notices.staging import NoticeBook
 from shared.price_book import FakePriceBook, PriceBook, Schedule
 from shared.unit_of_work import FakeUnitOfWork, SqlUnitOfWork, UnitOfWork
 
@@ -35,9 +37,21 @@ __all__ = [
 ]
 
 
+# The customer's notices: templates in services/dispatch/notices, and the events that cause
+# one; the reminder and "on the way" are staged by their use cases.
+NOTICE_BOOK = NoticeBook(
+    templates=Path(__file__).resolve().parent.parent / "notices",
+    on_events={
+        "repair.scheduled": "appointment_confirmed",
+        "repair.completed": "repair_completed",
+    },
+)
+
+
 class DispatchUnitOfWork(UnitOfWork):
     """What dispatch's use cases are given: the transaction and its repositories."""
 
+    notice_book = NOTICE_BOOK
     work_orders: WorkOrders
     technicians: Technicians
     prices: PriceBook

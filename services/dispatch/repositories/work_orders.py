@@ -67,6 +67,14 @@ class WorkOrders(ABC):
         first, each claimed (its status set to missed) with its work order locked; visits
         another transaction holds or settled meanwhile are skipped."""
 
+    @abstractmethod
+    def claim_reminders(
+        self, *, region: str, start: dt.datetime, end: dt.datetime, at: dt.datetime, limit: int
+    ) -> Iterator[tuple[WorkOrder, Visit]]:
+        """Up to ``limit`` booked visits of ``region`` starting in [start, end) that have had
+        no reminder, each claimed (``reminded_at`` set to ``at``) with its work order; visits
+        another transaction holds or claimed meanwhile are skipped."""
+
 
 class SqlWorkOrders(SqlRepository[WorkOrder], WorkOrders):
     model = WorkOrder
@@ -112,6 +120,38 @@ class SqlWorkOrders(SqlRepository[WorkOrder], WorkOrders):
                 continue  # settled meanwhile (checked in, or missed by another replica)
             visit = self.session.get(Visit, visit_id, populate_existing=True)
             assert visit is not None and visit.work_order_id == work_order.id
+            yield work_order, visit
+
+    def claim_reminders(
+        self, *, region: str, start: dt.datetime, end: dt.datetime, at: dt.datetime, limit: int
+    ) -> Iterator[tuple[WorkOrder, Visit]]:
+        due = (
+            Visit.status == VISIT_SCHEDULED,
+            Visit.reminded_at.is_(None),
+            Visit.window_start >= start,
+            Visit.window_start < end,
+        )
+        candidates = self.session.execute(
+            select(Visit.id, Visit.work_order_id)
+            .join(WorkOrder, WorkOrder.id == Visit.work_order_id)
+            .where(*due, WorkOrder.region == region)
+            .order_by(Visit.window_start, Visit.id)
+            .limit(limit)
+        ).all()
+        for visit_id, work_order_id in candidates:
+            work_order = self._lock_unless_held(work_order_id)
+            if work_order is None:
+                continue
+            claimed = self.session.execute(
+                update(Visit)
+                .where(Visit.id == visit_id, *due)
+                .values(reminded_at=at)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # reminded by another replica, or moved, meanwhile
+            visit = self.session.get(Visit, visit_id, populate_existing=True)
+            assert visit is not None
             yield work_order, visit
 
     def _lock_unless_held(self, work_order_id: uuid.UUID) -> WorkOrder | None:
@@ -164,6 +204,25 @@ class FakeWorkOrders(FakeRepository[WorkOrder], WorkOrders):
             if _missable(visit, cutoff):
                 visit.status = VISIT_MISSED
                 yield self.uow.track(work_order), visit
+
+    def claim_reminders(
+        self, *, region: str, start: dt.datetime, end: dt.datetime, at: dt.datetime, limit: int
+    ) -> Iterator[tuple[WorkOrder, Visit]]:
+        due = sorted(
+            (
+                (v, w)
+                for w in self.items.values()
+                if w.region == region
+                for v in w.visits
+                if v.status == VISIT_SCHEDULED
+                and v.reminded_at is None
+                and start <= v.window_start < end
+            ),
+            key=lambda pair: (pair[0].window_start, pair[0].id),
+        )
+        for visit, work_order in due[:limit]:
+            visit.reminded_at = at
+            yield self.uow.track(work_order), visit
 
 
 def _missable(visit: Visit, cutoff: dt.datetime) -> bool:

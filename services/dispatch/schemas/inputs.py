@@ -164,6 +164,21 @@ class CheckInCreate(InputSchema):
     )
 
 
+class DepartureCreate(InputSchema):
+    departed_at = PastDateTime(
+        metadata={"description": "when the technician set off (default: now)"}
+    )
+    expected_at = fields.AwareDateTime(
+        format="iso", metadata={"description": "when the technician expects to arrive"}
+    )
+
+    @ma.validates_schema
+    def _expected_after_departure(self, data: dict[str, Any], **_: Any) -> None:
+        departed, expected = data.get("departed_at"), data.get("expected_at")
+        if departed and expected and expected < departed:
+            raise ma.ValidationError("must not be before departed_at", "expected_at")
+
+
 class ProposedPartIn(InputSchema):
     part_no = fields.String(required=True, validate=validate.Length(min=1, max=100))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=999))

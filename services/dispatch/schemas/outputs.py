@@ -90,6 +90,7 @@ class VisitRead(ReadSchema):
     symptom_observed = fields.String()
     missed_at = UTCDateTimeField()
     stop_reason = fields.String(metadata={"description": "why the visit stopped on arrival"})
+    departed_at = UTCDateTimeField(metadata={"description": "when the technician set off"})
     repair = fields.Function(
         lambda v: RepairRecordRead().dump(v) if v.completed_at is not None else None,
         metadata={"schema": RepairRecordRead},

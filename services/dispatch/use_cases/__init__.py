@@ -13,6 +13,7 @@ from services.dispatch.use_cases.parts import (
     propose_parts,
     record_fee_schedule,
 )
+from services.dispatch.use_cases.reminders import REMINDER_BATCH, remind_tomorrows_visits
 from services.dispatch.use_cases.scheduling import BATCH_SIZE, schedule_visit, sweep_missed_visits
 from services.dispatch.use_cases.technicians import (
     choose_technician,
@@ -24,10 +25,12 @@ from services.dispatch.use_cases.visits import (
     check_in,
     complete_visit,
     record_follow_up,
+    set_off,
 )
 
 __all__ = [
     "BATCH_SIZE",
+    "REMINDER_BATCH",
     "agree_parts",
     "allow_non_genuine_part",
     "answer_repair",
@@ -40,7 +43,9 @@ __all__ = [
     "record_fee_schedule",
     "record_follow_up",
     "register_technician",
+    "remind_tomorrows_visits",
     "schedule_visit",
+    "set_off",
     "sweep_missed_visits",
     "update_technician",
 ]

@@ -60,6 +60,32 @@ def check_in(
     return work_order
 
 
+def set_off(
+    uow: DispatchUnitOfWork,
+    *,
+    work_order_id: uuid.UUID,
+    departure_in: dict[str, Any],
+    by: Principal,
+) -> WorkOrder:
+    """The assigned technician sets off for the booked visit; the customer is told they are
+    on the way (a notice, once per departure)."""
+    work_order, visit = visit_step(uow, work_order_id, by=by, status=SCHEDULED, action="set off")
+    departed_at = visit.depart(departure_in, at=uow.clock.now())
+    technician = uow.technicians.get(visit.technician_id)
+    assert technician is not None
+    context = visit.window() | work_order.notice_details()
+    context |= {"technician_name": technician.name, "expected_at": departure_in.get("expected_at")}
+    uow.notices.add(
+        "technician_on_the_way",
+        key=f"{visit.id}:on_the_way:{departed_at.isoformat()}",
+        to=work_order.notice_recipient(),
+        region=work_order.region,
+        context=context,
+    )
+    uow.commit()
+    return work_order
+
+
 def complete_visit(
     uow: DispatchUnitOfWork, *, work_order_id: uuid.UUID, record_in: dict[str, Any], by: Principal
 ) -> WorkOrder:

@@ -16,6 +16,7 @@ from services.intake.domain import (
     WARRANTY_STATUSES,
 )
 from shared.events import EventCatalog, PayloadSchema
+from shared.notices.recipient import DEFAULT_LANGUAGE
 
 TICKET_ID = "6f1c1a52-8c8e-4b5e-9a8e-2f7f1b3d9c10"
 
@@ -93,6 +94,10 @@ class TicketSolutionAcceptedV1(PayloadSchema):
     warranty = fields.Nested(Warranty, required=True)
     customer_name = fields.String(required=True)
     customer_phone = fields.String(allow_none=True, load_default=None)
+    customer_email = fields.String(allow_none=True, load_default=None)
+    customer_language = fields.String(
+        load_default=DEFAULT_LANGUAGE, metadata={"description": "zh-CN or en: for notices"}
+    )
     ticket_created_at = fields.AwareDateTime(
         required=True, format="iso", metadata={"description": "when the customer reported it"}
     )
@@ -204,6 +209,8 @@ PUBLISHES.declare(
         "warranty": WARRANTY_SAMPLE,
         "customer_name": "Li Wei",
         "customer_phone": "+86 138 0000 0000",
+        "customer_email": "li.wei@example.cn",
+        "customer_language": "zh-CN",
         "ticket_created_at": "2026-11-02T09:15:00+00:00",
         "accepted_at": "2026-11-02T11:00:00+00:00",
         "tools": ["reference electrode", "holiday detector"],

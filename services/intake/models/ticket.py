@@ -24,6 +24,7 @@ from services.intake.models.steps import Assessment, TimelineEntry
 from shared.clock import rfc3339
 from shared.db import UTCDateTime
 from shared.domain import Aggregate
+from shared.notices.recipient import DEFAULT_LANGUAGE
 
 
 class Ticket(Base, Aggregate):
@@ -40,6 +41,8 @@ class Ticket(Base, Aggregate):
     customer_name: Mapped[str] = mapped_column(String(200))
     customer_phone: Mapped[str | None] = mapped_column(String(50))
     customer_email: Mapped[str | None] = mapped_column(String(200))
+    # zh-CN or en: the language of the customer's notices (null on older tickets: zh-CN).
+    customer_language: Mapped[str | None] = mapped_column(String(10))
     product_model: Mapped[str] = mapped_column(String(100))
     serial_no: Mapped[str | None] = mapped_column(String(100), index=True)
     purchase_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -216,6 +219,8 @@ class Ticket(Base, Aggregate):
             "warranty": self.warranty_or_unknown(),
             "customer_name": self.customer_name,
             "customer_phone": self.customer_phone,
+            "customer_email": self.customer_email,
+            "customer_language": self.customer_language or DEFAULT_LANGUAGE,
             "ticket_created_at": self.reported_at,
             "accepted_at": proposal.answered_at,
             "symptom": self.symptom,

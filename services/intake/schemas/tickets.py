@@ -19,6 +19,7 @@ from services.intake.domain import (
     TOPICS,
 )
 from services.intake.schemas.consultations import ConsultationFilters, ConsultationRead
+from shared.notices.recipient import DEFAULT_LANGUAGE, LANGUAGES
 from shared.schemas import (
     Boolean,
     DecimalField,
@@ -47,6 +48,11 @@ class CustomerIn(InputSchema):
         validate=validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
     )
     email = fields.Email(validate=validate.Length(max=200))
+    language = fields.String(
+        load_default=DEFAULT_LANGUAGE,
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "the language of the customer's notices (default zh-CN)"},
+    )
 
     @ma.validates_schema
     def _reachable(self, data: dict[str, Any], **_: Any) -> None:
@@ -174,6 +180,7 @@ class CustomerOut(ReadSchema):
     name = fields.String(attribute="customer_name")
     phone = fields.String(attribute="customer_phone")
     email = fields.String(attribute="customer_email")
+    language = fields.String(attribute="customer_language")
 
 
 class ProductOut(ReadSchema):

@@ -34,6 +34,7 @@ def register_ticket(uow: IntakeUnitOfWork, *, ticket_in: dict[str, Any], by: Pri
         "customer_name": customer["name"],
         "customer_phone": customer.get("phone"),
         "customer_email": customer.get("email"),
+        "customer_language": customer.get("language"),
         "product_model": product["model"],
         "serial_no": product.get("serial_no"),
         "purchase_date": product.get("purchase_date"),

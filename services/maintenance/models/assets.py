@@ -18,6 +18,8 @@ DETAILS = (
     "product_type",
     "customer_name",
     "customer_phone",
+    "customer_email",
+    "customer_language",
     "contact_name",
     "site_address",
     "environment",
@@ -37,6 +39,9 @@ class Asset(Base, Aggregate):
     product_type: Mapped[str] = mapped_column(String(30))
     customer_name: Mapped[str | None] = mapped_column(String(200))
     customer_phone: Mapped[str | None] = mapped_column(String(50))
+    # Where and in which language (zh-CN, en) the customer's maintenance notices go.
+    customer_email: Mapped[str | None] = mapped_column(String(200))
+    customer_language: Mapped[str | None] = mapped_column(String(10))
     contact_name: Mapped[str | None] = mapped_column(String(200))
     site_address: Mapped[str | None] = mapped_column(Text)
     region: Mapped[str] = mapped_column(String(50), index=True)

@@ -24,6 +24,7 @@ from services.maintenance.models.assets import Asset
 from services.maintenance.models.base import HOURS, Base
 from shared.db import UTCDateTime
 from shared.domain import Aggregate
+from shared.notices.recipient import Recipient
 
 ACTIVE = "active"
 
@@ -69,7 +70,23 @@ class Plan(Base, Aggregate):
             "product_model": self.asset.product_model,
             "customer_name": self.asset.customer_name,
             "customer_phone": self.asset.customer_phone,
+            "customer_email": self.asset.customer_email,
+            "customer_language": self.asset.customer_language,
         }
+
+    def notice_recipient(self) -> Recipient | None:
+        """The asset's customer, who is told of each occurrence's visit."""
+        asset = self.asset
+        return Recipient(
+            name=asset.customer_name or "",
+            email=asset.customer_email,
+            phone=asset.customer_phone,
+            language=asset.customer_language,
+        )
+
+    def notice_details(self) -> dict[str, Any]:
+        """Where the visit goes, and whom to ask there."""
+        return {"site_address": self.asset.site_address, "contact_name": self.asset.contact_name}
 
     @property
     def spec(self) -> PlanSpec:

@@ -26,6 +26,7 @@ from services.maintenance.repositories.plans import (
     SqlPlans,
     SqlRecords,
 )
+from shared.notices.staging import NoticeBook
 from shared.unit_of_work import FakeUnitOfWork, SqlUnitOfWork, UnitOfWork
 
 __all__ = [
@@ -48,9 +49,18 @@ def load_default_plans(path: str | None) -> DefaultPlans:
     return default_plans(yaml.safe_load(Path(path or DEFAULT_PLANS_FILE).read_text()))
 
 
+# The maintenance notice: templates in services/maintenance/notices, staged when the
+# scheduler announces an occurrence.
+NOTICE_BOOK = NoticeBook(
+    templates=Path(__file__).resolve().parent.parent / "notices",
+    on_events={"maintenance.due": "maintenance_due"},
+)
+
+
 class MaintenanceUnitOfWork(UnitOfWork):
     """What maintenance's use cases are given: the transaction and its repositories."""
 
+    notice_book = NOTICE_BOOK
     assets: Assets
     plans: Plans
     records: Records

@@ -35,6 +35,8 @@ def _details(data: dict[str, Any]) -> dict[str, Any]:
         "product_model": data.get("product_model") or "unknown",
         "customer_name": data.get("customer_name"),
         "customer_phone": data.get("customer_phone"),
+        "customer_email": data.get("customer_email"),
+        "customer_language": data.get("customer_language"),
     }
 
 
