@@ -161,7 +161,10 @@ def previous_release(name: str) -> str:
     head = script.get_revision(script.get_current_head())
     path = Path(head.path).resolve().relative_to(REPO)
     added = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%H", "--", str(path)],
+        # along main's own line (-m --first-parent): a migration that came in with a merge
+        # was added by that merge, and the release before it is the merge's first parent
+        ["git", "log", "--diff-filter=A", "-m", "--first-parent", "--format=%H", "--",
+         str(path)],
         cwd=REPO, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     assert added, f"{path} is not in git history (a shallow clone?)"

@@ -19,7 +19,7 @@ from services.intake.domain import (
     TOPICS,
 )
 from services.intake.schemas.consultations import ConsultationFilters, ConsultationRead
-from shared.notices.recipient import DEFAULT_LANGUAGE, LANGUAGES
+from services.intake.schemas.customers import CustomerIn, CustomerOut
 from shared.schemas import (
     Boolean,
     DecimalField,
@@ -40,24 +40,6 @@ def _hours(value: Decimal) -> None:
         raise ma.ValidationError("must be between 0 and 1000 hours")
     if int(value.as_tuple().exponent) < -2:
         raise ma.ValidationError("at most 2 decimal places")
-
-
-class CustomerIn(InputSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    phone = fields.String(
-        validate=validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error="not a phone number")
-    )
-    email = fields.Email(validate=validate.Length(max=200))
-    language = fields.String(
-        load_default=DEFAULT_LANGUAGE,
-        validate=validate.OneOf(LANGUAGES),
-        metadata={"description": "the language of the customer's notices (default zh-CN)"},
-    )
-
-    @ma.validates_schema
-    def _reachable(self, data: dict[str, Any], **_: Any) -> None:
-        if not data.get("phone") and not data.get("email"):
-            raise ma.ValidationError("a phone number or an email is required", "phone")
 
 
 class ProductIn(InputSchema):
@@ -174,13 +156,6 @@ class SolutionResponseCreate(InputSchema):
 class ResolutionCreate(InputSchema):
     resolution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     resolved_at = PastDateTime(metadata={"description": "when it was resolved (default: now)"})
-
-
-class CustomerOut(ReadSchema):
-    name = fields.String(attribute="customer_name")
-    phone = fields.String(attribute="customer_phone")
-    email = fields.String(attribute="customer_email")
-    language = fields.String(attribute="customer_language")
 
 
 class ProductOut(ReadSchema):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from services.dispatch.use_cases import (
+    allow_non_genuine_part,
     check_in,
     complete_visit,
     remind_tomorrows_visits,
@@ -18,7 +19,9 @@ from services.dispatch.use_cases import (
 )
 from shared.errors import Conflict, Forbidden
 from tests.unit.dispatch.support import (
+    ADMIN,
     AGENT,
+    COVERED_ANODE,
     HOUR,
     START,
     arrival,
@@ -114,7 +117,11 @@ def test_the_repair_completed_notice_carries_the_record(
     clock_of(uow).advance(hours=1.5)
     check_in(uow, work_order_id=work_order.id, check_in_in=arrival(), by=as_technician(dong))
     clock_of(uow).advance(hours=1)
-    record = repair_record(clock_of(uow).now() - HOUR, clock_of(uow).now())
+    sealant = {**COVERED_ANODE, "part_no": "SEALANT-7", "quantity": 2, "genuine": False}
+    approval = {"part_no": "SEALANT-7", "reason": "the genuine sealant is out of stock"}
+    allow_non_genuine_part(uow, work_order_id=work_order.id, approval_in=approval, by=ADMIN)
+    now = clock_of(uow).now()
+    record = repair_record(now - HOUR, now, parts=(COVERED_ANODE, sealant))
     complete_visit(uow, work_order_id=work_order.id, record_in=record, by=as_technician(dong))
     (notice,) = uow.notices_of("repair_completed")
     assert notice.subject == subject
