@@ -37,6 +37,9 @@ def common_config() -> Manifest:
             "AFTERCARE_REGIONS": ",".join(REGIONS),
             "AFTERCARE_LOG_LEVEL": "INFO",
             "AFTERCARE_BIND": "0.0.0.0",
+            # customer notices: the sender's address (the mail relay, with its login, is
+            # the Secret aftercare-smtp: see workloads.service_env)
+            "AFTERCARE_NOTICES_FROM": "Aftercare <service@aftercare.example.com>",
         },
     }
 

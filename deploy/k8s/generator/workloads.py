@@ -41,6 +41,9 @@ RESOURCES = {
 }
 
 
+SMTP_SECRET = "aftercare-smtp"
+
+
 def secret_env(name: str, secret: str, key: str) -> dict[str, Any]:
     return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
 
@@ -65,6 +68,12 @@ def service_env(definition: ServiceDefinition) -> list[dict[str, Any]]:
             f"AFTERCARE_{definition.name.upper()}_DATABASE_URL", database_secret(definition), "uri"
         ),
         secret_env("AFTERCARE_AMQP_URL", amqp_secret(definition), "url"),
+        # customer notices go to the company's mail relay (smtp[s]://user:password@host:port);
+        # optional: without it notices wait in the outbox table, none is lost
+        {
+            "name": "AFTERCARE_SMTP_URL",
+            "valueFrom": {"secretKeyRef": {"name": SMTP_SECRET, "key": "url", "optional": True}},
+        },
         *(
             {"name": name, "value": value}
             for name, value in SERVICE_SETTINGS.get(definition.name, {}).items()
