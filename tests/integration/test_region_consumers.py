@@ -11,7 +11,7 @@ from sqlalchemy import select
 from services.dispatch import SERVICE as DISPATCH
 from services.dispatch.models import WorkOrder
 from services.intake.events import PUBLISHES as INTAKE_EVENTS
-from shared.messaging.topology import declare
+from shared.messaging.topology import NATIONAL, declare
 from shared.worker import start_rabbit_worker
 from tests.helpers import (
     amqp_channel,
@@ -52,10 +52,11 @@ def test_a_region_worker_consumes_its_region_only(private_amqp_url: str, tmp_pat
         wait_until(lambda: worker.consumer.connected.is_set() or worker.failed, what="connected")
         bound = bindings(vhost)
         expected = {
-            ("dispatch.events.east", f"{key[:-2]}.east")
+            ("dispatch.events.east", f"{key[:-2]}.{region}")
             for key in DISPATCH.subscriptions.binding_keys()
+            for region in ("east", NATIONAL)
         }
-        assert bound == expected, "the east queue only, on east keys only"
+        assert bound == expected, "the east queue only, on east (and national) keys only"
         now = rt.clock.now()
         for region in ("north", "east"):
             event = event_of(
