@@ -8,6 +8,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from services.dispatch.models import FeeSchedule, PartPrice, Technician, WorkOrder
+from services.dispatch.repositories.qualifications import (
+    FakeQualifications,
+    Qualifications,
+    SqlQualifications,
+)
 from services.dispatch.repositories.technicians import (
     FakeTechnicians,
     SqlTechnicians,
@@ -28,6 +33,7 @@ __all__ = [
     "DispatchUnitOfWork",
     "FakeDispatchUnitOfWork",
     "PriceBook",
+    "Qualifications",
     "Schedule",
     "SqlDispatchUnitOfWork",
     "Technicians",
@@ -41,6 +47,7 @@ class DispatchUnitOfWork(UnitOfWork):
     work_orders: WorkOrders
     technicians: Technicians
     prices: PriceBook
+    qualifications: Qualifications
 
 
 class SqlPartPrices(price_book.SqlPriceBook):
@@ -56,6 +63,7 @@ class SqlDispatchUnitOfWork(SqlUnitOfWork, DispatchUnitOfWork):
         self.work_orders = SqlWorkOrders(self)
         self.technicians = SqlTechnicians(self)
         self.prices = SqlPartPrices(self.session)
+        self.qualifications = SqlQualifications(self)
 
 
 class FakeDispatchUnitOfWork(FakeUnitOfWork, DispatchUnitOfWork):
@@ -80,5 +88,8 @@ class FakeDispatchUnitOfWork(FakeUnitOfWork, DispatchUnitOfWork):
     def _open_repositories(self) -> None:
         technicians, work_orders = self._seed
         self.work_orders = fake_work_orders = FakeWorkOrders(self, work_orders)
-        self.technicians = FakeTechnicians(self, fake_work_orders, technicians)
+        self.qualifications = fake_qualifications = FakeQualifications()
+        self.technicians = FakeTechnicians(
+            self, fake_work_orders, technicians, qualifications=fake_qualifications
+        )
         self.prices = FakePriceBook(self._schedules)
