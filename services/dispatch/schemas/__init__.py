@@ -35,6 +35,11 @@ from services.dispatch.schemas.outputs import (
     WorkOrderDetailRead,
     WorkOrderRead,
 )
+from services.dispatch.schemas.training import (
+    SkillQualificationRead,
+    TechnicianDetailRead,
+    TrainingCompletionCreate,
+)
 
 __all__ = [
     "AcceptanceCreate",
@@ -57,10 +62,13 @@ __all__ = [
     "RouteRead",
     "RouteStopRead",
     "ScheduleCreate",
+    "SkillQualificationRead",
     "TechnicianCreate",
+    "TechnicianDetailRead",
     "TechnicianQueryArgs",
     "TechnicianRead",
     "TechnicianUpdate",
+    "TrainingCompletionCreate",
     "VisitRead",
     "WarrantyRead",
     "WorkOrderDetailRead",
