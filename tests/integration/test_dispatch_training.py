@@ -215,3 +215,21 @@ def test_marking_done_with_bad_input_or_at_the_wrong_step_writes_nothing(d: Disp
     other = d.post(path, {}, "technician", sub="tech-someone")
     assert other.status_code == 403
     assert d.work_order(work_order_id)["status"] == "scheduled"
+
+
+def test_across_a_login_and_a_work_id_the_later_record_counts(d: Dispatch) -> None:
+    chen = d.technician("Chen", skills=("welding",))
+    deliver(d, exam(d, "W-CHEN", "2025-01-01", "2030-01-01"))  # longer, but older
+    deliver(d, exam(d, "tech-Chen", "2026-10-01", YESTERDAY))  # the later pass: expired
+    job = welding_job(d)
+
+    assert d.schedule(job).status_code == 409  # nobody else: nobody fits
+    named = d.schedule(job, technician_id=chen)
+    assert named.status_code == 422
+    assert named.get_json()["errors"]["technician_id"] == [
+        "the welding qualification expired on 2026-11-01"
+    ]
+    assert welding(d, chen)["current"]["taken_on"] == "2026-10-01"
+
+    deliver(d, exam(d, "W-CHEN", "2026-11-02", "2027-11-02"))  # a new exam, by work ID
+    assert d.schedule(job).get_json()["technician_id"] == chen
