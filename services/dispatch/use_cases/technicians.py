@@ -101,12 +101,15 @@ def choose_technician(
             raise InvalidInput("the named technician cannot take this visit", errors=problems)
         require_qualified(uow, technician, work_order)
         return technician, False
+    day = qualified_on(uow, work_order)
     chosen = uow.technicians.least_busy(
         region=work_order.region,
         skill=work_order.required_skill,
         excluding=work_order.id,
-        qualified_on=qualified_on(uow, work_order),
+        qualified_on=day,
     )
     if chosen is None:
-        raise nobody_fits(work_order.region, work_order.required_skill)
+        skill = work_order.required_skill
+        needing = f"{skill} (with a valid qualification)" if day and skill else skill
+        raise nobody_fits(work_order.region, needing)
     return chosen, True

@@ -125,6 +125,7 @@ def test_nobody_qualified_is_409_and_writes_nothing() -> None:
         schedule_visit(uow, work_order_id=job.id, schedule_in=window(START + HOUR), by=AGENT)
 
     assert refused.value.errors == {"technician_id": ["nobody fits: name a technician"]}
+    assert "welding (with a valid qualification)" in refused.value.detail
     assert job.visits == [] and job.status == "unscheduled" and uow.commits == 0
 
 
