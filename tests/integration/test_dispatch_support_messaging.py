@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,17 +17,25 @@ from sqlalchemy import select
 
 from services.dispatch import SERVICE as DISPATCH
 from services.dispatch.models import Qualification, WorkOrder
+from services.dispatch.queries import list_route
 from services.dispatch.use_cases import register_technician, schedule_visit
 from services.intake.events import PUBLISHES as INTAKE_EVENTS
+from services.support import SERVICE as SUPPORT
 from services.support.events import PUBLISHES as SUPPORT_EVENTS
+from services.support.schemas import ScheduleCreate, TrainingCreate
+from services.support.use_cases import request_training, schedule_training
 from shared.auth import Principal
 from shared.events import Event
 from shared.service import Runtime
 from shared.worker import Worker
 from tests.helpers import publish_raw, rabbit_worker, utc, wait_until
 from tests.integration.dispatch_support import event_of
+from tests.integration.support_service import PLAN, session_body
 
 ADMIN = Principal(sub="ops", roles=frozenset({"admin"}))
+AGENT = Principal(sub="agent-1", roles=frozenset({"agent"}))
+MANAGER = Principal(sub="boss", roles=frozenset({"manager"}))
+DISPATCHER = Principal(sub="disp", roles=frozenset({"dispatcher"}))
 REGION = "southwest"
 
 
@@ -143,3 +152,43 @@ def test_training_requested_on_the_broker_opens_one_training_work_order(
     publish_raw(amqp_url, marker.routing_key, marker.to_json())  # after both copies
     wait_until(lambda: _valid_until(rt, "tech-Xi"), what="marker consumed")
     assert len(opened()) == 1
+
+
+def test_a_training_request_in_support_reaches_the_trainers_day_in_dispatch(
+    database_url: str, amqp_url: str, tmp_path: Path
+) -> None:
+    support_db = f"sqlite:///{tmp_path / 'support.db'}"
+    with (
+        rabbit_worker(DISPATCH, database_url, amqp_url) as (drt, _),
+        rabbit_worker(SUPPORT, support_db, amqp_url) as (srt, _),
+    ):
+        wang = _register(drt, "wang")  # login tech-wang: the trainer support names
+        with srt.unit_of_work() as uow:
+            asked = request_training(
+                uow, session_in=TrainingCreate().load(session_body(region=REGION)), by=AGENT
+            )
+            session_id = str(asked.id)
+
+        def opened() -> Any:
+            with drt.db.session() as session:
+                return session.scalar(
+                    select(WorkOrder).where(WorkOrder.training_session_id == session_id)
+                )
+
+        assert wait_until(opened, what="training work order opened").status == "unscheduled"
+        with srt.unit_of_work() as uow:
+            schedule_training(
+                uow, session_id=asked.id, plan=ScheduleCreate().load(PLAN), by=MANAGER
+            )
+        wait_until(lambda: opened().status == "scheduled", what="trainer booked")
+
+        day = dt.datetime(2026, 12, 14, tzinfo=ZoneInfo("Asia/Shanghai"))
+        with drt.db.session() as session:
+            [route] = list_route(session, region=REGION, day_starts=day, viewer=DISPATCHER)
+        [stop] = route["stops"]
+        assert route["technician"].id == wang
+        assert (str(stop["work_order"].training_session_id), stop["work_order"].kind) == (
+            session_id,
+            "training",
+        )
+        assert stop["visit"].window_start == dt.datetime(2026, 12, 14, 1, 30, tzinfo=dt.UTC)
