@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from services.dispatch.domain import ACCEPTED, VISIT_SCHEDULED, normalise
-from services.dispatch.models import FollowUp, Technician, TechnicianSkill, Visit, WorkOrder
+from services.dispatch.domain.qualifications import (
+    is_valid,
+    latest,
+    person_ids,
+    requires_qualification,
+)
+from services.dispatch.models import (
+    FollowUp,
+    Qualification,
+    Technician,
+    TechnicianSkill,
+    Visit,
+    WorkOrder,
+)
 from shared.auth import Principal
 from shared.db import page
 from shared.domain import Page, Window, require_visible
@@ -167,3 +180,42 @@ def list_route(
         route = routes.setdefault(technician.id, {"technician": technician, "stops": []})
         route["stops"].append({"work_order": work_order, "visit": visit})
     return list(routes.values())
+
+
+class TechnicianDetail:
+    """A technician as ``GET /technicians/{id}`` shows them: with each skill's qualification."""
+
+    def __init__(self, technician: Technician, qualifications: list[dict[str, Any]]) -> None:
+        self.technician, self.qualifications = technician, qualifications
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.technician, name)
+
+
+def get_technician_detail(
+    session: Session,
+    technician_id: uuid.UUID,
+    *,
+    viewer: Principal,
+    today: Callable[[str], dt.date],
+    gated: frozenset[str],
+) -> TechnicianDetail:
+    """One technician with, per skill, whether it needs a qualification and the current one
+    (valid on ``today(region)``)."""
+    technician = get_technician(session, technician_id, viewer=viewer)
+    ids = person_ids(technician.user_sub, technician.work_id)
+    rows = session.scalars(select(Qualification).where(Qualification.person_id.in_(ids))).all()
+    day = today(technician.region)
+    standing = []
+    for skill in technician.skills:
+        current = latest(q for q in rows if q.skill == skill)
+        assert current is None or isinstance(current, Qualification)
+        standing.append(
+            {
+                "skill": skill,
+                "required": requires_qualification(skill, gated),
+                "valid": is_valid(current.valid_until, day) if current else False,
+                "current": current,
+            }
+        )
+    return TechnicianDetail(technician, standing)

@@ -10,6 +10,7 @@ from flask import url_for
 
 from services.dispatch import queries, use_cases
 from services.dispatch.domain import DEFAULT_FOLLOW_UP_DAYS, follow_up_days, route_region
+from services.dispatch.domain.qualifications import gated_skills
 from services.dispatch.repositories import SqlDispatchUnitOfWork
 from services.dispatch.schemas import (
     AcceptanceCreate,
@@ -27,9 +28,11 @@ from services.dispatch.schemas import (
     RouteRead,
     ScheduleCreate,
     TechnicianCreate,
+    TechnicianDetailRead,
     TechnicianQueryArgs,
     TechnicianRead,
     TechnicianUpdate,
+    TrainingCompletionCreate,
     WorkOrderDetailRead,
     WorkOrderQueryArgs,
     WorkOrderRead,
@@ -81,10 +84,17 @@ def list_technicians(filters: dict[str, Any], window: Window) -> Page[Any]:
 
 @technicians.route("/<uuid:technician_id>", methods=["GET"])
 @technicians.requires("agent", "manager", "admin")
-@technicians.response(200, TechnicianRead)
+@technicians.response(200, TechnicianDetailRead)
 def get_technician(technician_id: uuid.UUID) -> Any:
-    """One technician."""
-    return queries.get_technician(session(), technician_id, viewer=principal())
+    """One technician, with each skill's qualification and whether it is valid today."""
+    rt = runtime()
+    return queries.get_technician_detail(
+        session(),
+        technician_id,
+        viewer=principal(),
+        today=lambda region: rt.clock.now().astimezone(rt.calendars.for_region(region).tz).date(),
+        gated=gated_skills(rt.settings.option("qualified_skills", "")),
+    )
 
 
 @technicians.route("/<uuid:technician_id>", methods=["PATCH"])
@@ -163,6 +173,18 @@ def complete_visit(record_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """The assigned technician's repair record: work, parts, hours, result, signature."""
     return use_cases.complete_visit(
         _uow(), work_order_id=work_order_id, record_in=record_in, by=principal()
+    )
+
+
+@work_orders.route("/<uuid:work_order_id>/training-completion", methods=["POST"])
+@work_orders.requires("technician")
+@work_orders.idempotent
+@work_orders.arguments(TrainingCompletionCreate)
+@work_orders.response(200, WorkOrderDetailRead)
+def finish_training_visit(done_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
+    """The assigned trainer marks a training visit done (attendance is recorded in support)."""
+    return use_cases.finish_training_visit(
+        _uow(), work_order_id=work_order_id, done_in=done_in, by=principal()
     )
 
 

@@ -33,6 +33,8 @@ WORK_ORDER_STATUSES = (
     AWAITING_ACCEPTANCE,
     ACCEPTED,
     ESCALATED,
+    "done",  # a training visit the trainer marked done (domain/training.py)
+    "cancelled",  # a training session support cancelled
 )
 # A visit can be booked (or the pending one moved) only before the technician arrives.
 SCHEDULABLE = (UNSCHEDULED, SCHEDULED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from services.dispatch.models.base import Base
 from services.dispatch.models.field import FeeSchedule, NonGenuineApproval, PartAgreement, PartPrice
+from services.dispatch.models.qualifications import Qualification
 from services.dispatch.models.technicians import Technician, TechnicianSkill
 from services.dispatch.models.visits import FollowUp, PartUsed, Visit
 from services.dispatch.models.work_orders import WorkOrder
@@ -17,6 +18,7 @@ __all__ = [
     "PartAgreement",
     "PartPrice",
     "PartUsed",
+    "Qualification",
     "Technician",
     "TechnicianSkill",
     "Visit",

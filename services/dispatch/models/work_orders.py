@@ -33,13 +33,13 @@ from services.dispatch.models.contact import Contact
 from services.dispatch.models.field import FieldWork
 from services.dispatch.models.site import OnSite
 from services.dispatch.models.technicians import Technician
+from services.dispatch.models.training import TrainingWork
 from services.dispatch.models.visits import FollowUp, Visit
 from shared.db import UTCDateTime
-from shared.domain import Aggregate
 
 
-class WorkOrder(Contact, Base, Aggregate, OnSite, FieldWork):
-    """Work opened by an accepted solution (repair) or a due maintenance (maintenance)."""
+class WorkOrder(Contact, Base, TrainingWork, OnSite, FieldWork):
+    """Work opened by an accepted solution, a due maintenance or an on-site training."""
 
     __tablename__ = "work_orders"
 

@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from services.dispatch.models import FeeSchedule, PartPrice, Technician, WorkOrder
+from services.dispatch.repositories.qualifications import (
+    FakeQualifications,
+    Qualifications,
+    SqlQualifications,
+)
 from services.dispatch.repositories.technicians import (
     FakeTechnicians,
     SqlTechnicians,
@@ -30,6 +35,7 @@ __all__ = [
     "DispatchUnitOfWork",
     "FakeDispatchUnitOfWork",
     "PriceBook",
+    "Qualifications",
     "Schedule",
     "SqlDispatchUnitOfWork",
     "Technicians",
@@ -55,6 +61,7 @@ class DispatchUnitOfWork(UnitOfWork):
     work_orders: WorkOrders
     technicians: Technicians
     prices: PriceBook
+    qualifications: Qualifications
 
 
 class SqlPartPrices(price_book.SqlPriceBook):
@@ -70,6 +77,7 @@ class SqlDispatchUnitOfWork(SqlUnitOfWork, DispatchUnitOfWork):
         self.work_orders = SqlWorkOrders(self)
         self.technicians = SqlTechnicians(self)
         self.prices = SqlPartPrices(self.session)
+        self.qualifications = SqlQualifications(self)
 
 
 class FakeDispatchUnitOfWork(FakeUnitOfWork, DispatchUnitOfWork):
@@ -94,5 +102,8 @@ class FakeDispatchUnitOfWork(FakeUnitOfWork, DispatchUnitOfWork):
     def _open_repositories(self) -> None:
         technicians, work_orders = self._seed
         self.work_orders = fake_work_orders = FakeWorkOrders(self, work_orders)
-        self.technicians = FakeTechnicians(self, fake_work_orders, technicians)
+        self.qualifications = fake_qualifications = FakeQualifications()
+        self.technicians = FakeTechnicians(
+            self, fake_work_orders, technicians, qualifications=fake_qualifications
+        )
         self.prices = FakePriceBook(self._schedules)

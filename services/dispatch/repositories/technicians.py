@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -10,7 +11,9 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.dispatch.domain import ASSIGNED, LoginTaken, WorkIdTaken
+from services.dispatch.domain.qualifications import is_valid, person_ids
 from services.dispatch.models import Technician, TechnicianSkill, WorkOrder
+from services.dispatch.repositories.qualifications import FakeQualifications, valid_clause
 from services.dispatch.repositories.work_orders import FakeWorkOrders
 from shared.auth import Principal
 from shared.domain import require_visible
@@ -52,10 +55,16 @@ class Technicians(ABC):
 
     @abstractmethod
     def least_busy(
-        self, *, region: str, skill: str | None, excluding: uuid.UUID
+        self,
+        *,
+        region: str,
+        skill: str | None,
+        excluding: uuid.UUID,
+        qualified_on: dt.date | None = None,
     ) -> Technician | None:
-        """The active technician of a region with the skill (if one is needed) and the
-        fewest open work orders besides ``excluding``; ties broken by name, then id."""
+        """The active technician of a region with the skill (if one is needed; with a
+        qualification in it valid on ``qualified_on``, if given) and the fewest open work
+        orders besides ``excluding``; ties broken by name, then id."""
 
 
 class SqlTechnicians(SqlRepository[Technician], Technicians):
@@ -77,7 +86,12 @@ class SqlTechnicians(SqlRepository[Technician], Technicians):
             raise LoginTaken(login) from exc
 
     def least_busy(
-        self, *, region: str, skill: str | None, excluding: uuid.UUID
+        self,
+        *,
+        region: str,
+        skill: str | None,
+        excluding: uuid.UUID,
+        qualified_on: dt.date | None = None,
     ) -> Technician | None:
         open_work = (
             select(func.count(WorkOrder.id))
@@ -96,15 +110,22 @@ class SqlTechnicians(SqlRepository[Technician], Technicians):
                     TechnicianSkill.technician_id == Technician.id, TechnicianSkill.skill == skill
                 )
             )
+            if qualified_on is not None:
+                query = query.where(valid_clause(skill, qualified_on))
         return self.first(query.order_by(open_work, Technician.name, Technician.id))
 
 
 class FakeTechnicians(FakeRepository[Technician], Technicians):
     def __init__(
-        self, uow: UnitOfWork, work_orders: FakeWorkOrders, items: Iterable[Technician] = ()
+        self,
+        uow: UnitOfWork,
+        work_orders: FakeWorkOrders,
+        items: Iterable[Technician] = (),
+        qualifications: FakeQualifications | None = None,
     ) -> None:
         super().__init__(uow, items)
         self.work_orders = work_orders
+        self.qualifications = qualifications or FakeQualifications()
 
     def login_holder(self, user_sub: str) -> uuid.UUID | None:
         holder = next(self.where(lambda t: t.user_sub == user_sub), None)
@@ -123,8 +144,20 @@ class FakeTechnicians(FakeRepository[Technician], Technicians):
             raise WorkIdTaken(technician.work_id or "")
 
     def least_busy(
-        self, *, region: str, skill: str | None, excluding: uuid.UUID
+        self,
+        *,
+        region: str,
+        skill: str | None,
+        excluding: uuid.UUID,
+        qualified_on: dt.date | None = None,
     ) -> Technician | None:
+        def qualified(technician: Technician) -> bool:
+            if skill is None or qualified_on is None:
+                return True
+            ids = person_ids(technician.user_sub, technician.work_id)
+            current = self.qualifications.current(ids, skill)
+            return is_valid(current.valid_until if current else None, qualified_on)
+
         def open_work(technician: Technician) -> int:
             return sum(
                 1
@@ -133,7 +166,12 @@ class FakeTechnicians(FakeRepository[Technician], Technicians):
             )
 
         fitting = self.where(
-            lambda t: t.region == region and t.active and (not skill or skill in t.skills)
+            lambda t: (
+                t.region == region
+                and t.active
+                and (not skill or skill in t.skills)
+                and qualified(t)
+            )
         )
         chosen = min(fitting, key=lambda t: (open_work(t), t.name, t.id), default=None)
         return self.uow.track(chosen) if chosen is not None else None

@@ -36,6 +36,11 @@ from services.dispatch.schemas.outputs import (
     WorkOrderDetailRead,
     WorkOrderRead,
 )
+from services.dispatch.schemas.training import (
+    SkillQualificationRead,
+    TechnicianDetailRead,
+    TrainingCompletionCreate,
+)
 
 __all__ = [
     "AcceptanceCreate",
@@ -59,10 +64,13 @@ __all__ = [
     "RouteRead",
     "RouteStopRead",
     "ScheduleCreate",
+    "SkillQualificationRead",
     "TechnicianCreate",
+    "TechnicianDetailRead",
     "TechnicianQueryArgs",
     "TechnicianRead",
     "TechnicianUpdate",
+    "TrainingCompletionCreate",
     "VisitRead",
     "WarrantyRead",
     "WorkOrderDetailRead",

@@ -12,10 +12,10 @@ from services.dispatch.domain import (
     CONFIRMATIONS,
     RESULTS,
     TECHNICIAN_KINDS,
-    WORK_ORDER_KINDS,
     WORK_ORDER_STATUSES,
 )
 from services.dispatch.domain.field import AGREED_VIA, REQUESTERS
+from services.dispatch.domain.training import KINDS
 from shared.schemas import (
     Boolean,
     DecimalField,
@@ -263,7 +263,7 @@ class FollowUpCreate(InputSchema):
 
 class WorkOrderQueryArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(WORK_ORDER_STATUSES))
-    kind = fields.String(validate=validate.OneOf(WORK_ORDER_KINDS))
+    kind = fields.String(validate=validate.OneOf(KINDS))
     technician_id = fields.UUID()
     serial_no = fields.String(validate=validate.Length(min=1, max=100))
     ticket_id = fields.UUID()

@@ -125,6 +125,19 @@ class SiteRead(ReadSchema):
 _SITE = SiteRead()
 
 
+class TrainingRead(ReadSchema):
+    session_id = fields.String(attribute="training_session_id")
+    topics = fields.List(fields.String())
+    trainer_person_id = fields.String(metadata={"description": "support's person id"})
+    trainer_name = fields.String()
+    customer_ref = fields.String()
+    cancel_reason = fields.String()
+    remarks = fields.String()
+
+
+_TRAINING = TrainingRead()
+
+
 class WorkOrderRead(ReadSchema):
     id = fields.UUID()
     kind = fields.String()
@@ -156,6 +169,9 @@ class WorkOrderRead(ReadSchema):
     technician_id = fields.UUID()
     visit_count = fields.Integer()
     escalated_to = fields.String()
+    training = fields.Function(
+        lambda w: _TRAINING.dump(w) if w.is_training else None, metadata={"schema": TrainingRead}
+    )
     opened_at = UTCDateTimeField()
     accepted_at = UTCDateTimeField()
     closed_at = UTCDateTimeField()
@@ -195,6 +211,7 @@ class RouteStopRead(ReadSchema):
     tasks = fields.List(fields.String(), attribute="work_order.tasks")
     tools = fields.List(fields.String(), attribute="work_order.tools")
     symptom = fields.String(attribute="work_order.symptom")
+    topics = fields.List(fields.String(), attribute="work_order.topics")
     site_address = fields.String(attribute="work_order.site_address")
     site_contact_phone = fields.String(attribute="work_order.site_contact_phone")
 

@@ -31,6 +31,7 @@ def propose_parts(
     work_order, visit = visit_step(
         uow, work_order_id, by=by, status=IN_PROGRESS, action="propose parts"
     )
+    work_order.refuse_training("propose parts")
     parts = proposal_in["parts"]
     prices = uow.prices.prices_in_force((p["part_no"] for p in parts), at=now)
     lines = price_proposal(parts, prices, work_order.approvals())

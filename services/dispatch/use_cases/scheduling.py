@@ -10,6 +10,7 @@ from services.dispatch.domain import SCHEDULABLE, misfits, require_open_window
 from services.dispatch.domain.field import appointment
 from services.dispatch.models import Technician, WorkOrder
 from services.dispatch.repositories import DispatchUnitOfWork
+from services.dispatch.use_cases.qualifications import is_qualified
 from services.dispatch.use_cases.technicians import choose_technician
 from shared.auth import Principal
 
@@ -25,7 +26,8 @@ def _technician_for(
     pending = work_order.pending_visit
     if pending is not None and named is None:
         keep = uow.technicians.get(pending.technician_id)
-        if keep is not None and not misfits(keep, work_order):
+        fits = keep is not None and not misfits(keep, work_order)
+        if keep is not None and fits and is_qualified(uow, keep, work_order):
             return keep, pending.auto_assigned
     return choose_technician(uow, work_order=work_order, named=named)
 

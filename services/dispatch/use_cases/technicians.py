@@ -9,6 +9,7 @@ from services.dispatch.domain import LoginTaken, WorkIdTaken, misfits, nobody_fi
 from services.dispatch.domain.field import issued_work_id
 from services.dispatch.models import Technician, WorkOrder
 from services.dispatch.repositories import DispatchUnitOfWork
+from services.dispatch.use_cases.qualifications import qualified_on, require_qualified
 from shared.auth import Principal
 from shared.domain import require_region
 from shared.errors import InvalidInput
@@ -98,10 +99,17 @@ def choose_technician(
         problems = misfits(technician, work_order)
         if problems:
             raise InvalidInput("the named technician cannot take this visit", errors=problems)
+        require_qualified(uow, technician, work_order)
         return technician, False
+    day = qualified_on(uow, work_order)
     chosen = uow.technicians.least_busy(
-        region=work_order.region, skill=work_order.required_skill, excluding=work_order.id
+        region=work_order.region,
+        skill=work_order.required_skill,
+        excluding=work_order.id,
+        qualified_on=day,
     )
     if chosen is None:
-        raise nobody_fits(work_order.region, work_order.required_skill)
+        skill = work_order.required_skill
+        needing = f"{skill} (with a valid qualification)" if day and skill else skill
+        raise nobody_fits(work_order.region, needing)
     return chosen, True

@@ -95,6 +95,7 @@ def complete_visit(
     work_order, visit = visit_step(
         uow, work_order_id, by=by, status=IN_PROGRESS, action="record a repair"
     )
+    work_order.refuse_training("record a repair")
     parts = record_parts(
         record_in["parts"],
         parts_covered=work_order.parts_covered,

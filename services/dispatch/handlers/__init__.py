@@ -1,11 +1,13 @@
-"""Events dispatch consumes: an accepted solution that needs a visit, a due maintenance, and
-billing's fee schedules (the parts prices chargeable parts are put to the customer at)."""
+"""Events dispatch consumes: an accepted solution that needs a visit, a due maintenance,
+billing's fee schedules (the parts prices chargeable parts are put to the customer at), and
+support's qualifications and training sessions (``handlers/support.py``)."""
 
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
 from services.dispatch.domain import WARRANTY_STATUSES
+from services.dispatch.handlers.support import subscribe as subscribe_to_support
 from services.dispatch.repositories import DispatchUnitOfWork, Schedule
 from services.dispatch.use_cases import (
     open_maintenance_work_order,
@@ -130,3 +132,6 @@ def on_fee_schedule_published(delivery: Delivery, uow: DispatchUnitOfWork) -> No
         prices={p["part_no"]: p["price"] for p in data["parts"]},
     )
     record_fee_schedule(uow, schedule=schedule)
+
+
+subscribe_to_support(SUBSCRIPTIONS)
