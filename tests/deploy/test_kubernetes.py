@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from deploy.k8s.generator.layout import drift
+from shared.service import load_definition
 from tests.deploy.kube import CRDS, KUBERNETES_VERSION, OVERLAYS, REPO, find, render, validate
 from tests.helpers import SERVICE_NAMES, SERVICE_PORTS
 
@@ -324,7 +325,12 @@ def test_the_broker_takes_amqp_from_aftercare_and_its_api_from_the_setup_job_onl
     assert by_port[15692] == {"ns=monitoring"}
 
 
+# What dispatch's handlers subscribe to (``<type>.*``), read from its definition.
+DISPATCH_HEARS = [key[:-2] for key in load_definition("dispatch").subscriptions.binding_keys()]
+
+
 def test_the_region_overlays_broker_definitions_hold_the_lanes_queues() -> None:
+    assert "ticket.solution_accepted" in DISPATCH_HEARS
     config = find(render("overlays/production-east"), "ConfigMap", "rabbitmq-definitions")
     definitions = json.loads(config["data"]["definitions.json"])
     queues = {q["name"] for q in definitions["queues"] if q["name"].startswith("dispatch.")}
@@ -344,13 +350,7 @@ def test_the_region_overlays_broker_definitions_hold_the_lanes_queues() -> None:
     # each type dispatch hears, for the east and for the nation (billing's fee schedule is
     # published once for every region: parts are priced in every lane)
     assert keys["dispatch.events.east"] == {
-        f"{event_type}.{region}"
-        for event_type in (
-            "ticket.solution_accepted",
-            "maintenance.visit_due",
-            "fee_schedule.published",
-        )
-        for region in ("east", "national")
+        f"{event_type}.{region}" for event_type in DISPATCH_HEARS for region in ("east", "national")
     }
     assert "fee_schedule.published.national" in keys[f"dispatch.events.{others}"]
     assert "ticket.solution_accepted.north" in keys[f"dispatch.events.{others}"]
