@@ -70,6 +70,7 @@ def test_todays_visits_in_order_and_a_check_in(
             "region": "east",
             "skills": ["coating"],
             "user_sub": "tech-east",
+            "work_id": "W-EAST-07",
         },
         "manager",
     )
@@ -86,6 +87,7 @@ def test_todays_visits_in_order_and_a_check_in(
             "technician_id": technician["id"],
             "window_start": f"{day.isoformat()}T{start}:00+08:00",
             "window_end": f"{day.isoformat()}T{end}:00+08:00",
+            "agreed_via": "phone",
         }
         _post(f"{dispatch}/work-orders/{work_order}/schedule", window, "agent")
 
@@ -115,6 +117,8 @@ def test_todays_visits_in_order_and_a_check_in(
         "aria-invalid", "true"
     )
     page.get_by_label("Product model found on site").fill("CP-400")
+    page.get_by_label("Work ID shown to the customer").fill("W-EAST-07")
+    page.get_by_label("What you observed").fill("The anode is spent, as reported.")
     capture(page, screenshots, "technician-check-in")
     page.get_by_role("button", name="Check in now").click()
     expect(page.get_by_role("status")).to_have_text("Checked in.")
