@@ -124,4 +124,6 @@ def check_in(work_order_id: uuid.UUID) -> Any:
         page = _check_in_page(work_order, values, errors=by_field, general=general)
         return page, exc.status if exc.status < 500 else 502
     flash(_("Checked in."))
-    return redirect(url_for("technician.today", date=request.args.get("date")))
+    if "stop_reason" in body:  # the visit stopped: back to the day's list
+        return redirect(url_for("technician.today", date=request.args.get("date")))
+    return redirect(url_for("visit.repair", work_order_id=work_order_id))

@@ -4,6 +4,7 @@ in window order with call and map links, and a check-in that reaches dispatch.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -121,12 +122,91 @@ def test_todays_visits_in_order_and_a_check_in(
     page.get_by_label("What you observed").fill("The anode is spent, as reported.")
     capture(page, screenshots, "technician-check-in")
     page.get_by_role("button", name="Check in now").click()
-    expect(page.get_by_role("status")).to_have_text("Checked in.")
-    # Checked in: the visit is under way, so it leaves the day's list of booked visits.
+    expect(page.get_by_role("status").first).to_have_text("Checked in.")
+    expect(page.get_by_role("heading", name="Repair record")).to_be_visible()
+    assert _work_order_now(stack, work_orders["Morning customer"])["status"] == "in_progress"
+
+    _repair_record_sent_once_after_a_dropped_connection(page, stack, screenshots)
+    _acceptance_signed_on_the_phone(page, stack, screenshots, work_orders["Morning customer"])
+    # The visit is done: it has left the day's list of booked visits.
+    page.goto(f"{console_url}/today?date={day.isoformat()}")
     expect(stops.locator(".customer")).to_have_text(["Late morning customer", "Afternoon customer"])
+
+
+def _work_order_now(stack: Stack, work_order_id: str) -> dict[str, Any]:
     response = requests.get(
-        f"{dispatch}/work-orders/{work_orders['Morning customer']}",
+        f"{stack.urls['dispatch']}/work-orders/{work_order_id}",
         headers=auth("manager"),
         timeout=10,
     )
-    assert response.json()["status"] == "in_progress"
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _sign(page: Page) -> None:
+    """A signature drawn with the pointer on the pad."""
+    pad = page.locator("canvas.pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    assert box is not None
+    x, y = box["x"], box["y"]
+    page.mouse.move(x + 20, y + 100)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(x + 20 + step * 25, y + 100 - (step % 3) * 30)
+    page.mouse.up()
+
+
+def _repair_record_sent_once_after_a_dropped_connection(
+    page: Page, stack: Stack, screenshots: Path
+) -> None:
+    work_order_id = page.url.split("/visits/")[1].split("/")[0]
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.get_by_label("Work performed").fill("Replaced the spent anode; coating touched up.")
+    page.locator("#parts-0-part_no").fill("ANODE-MG-5")
+    page.locator("#parts-0-quantity").fill("1")
+    page.locator("#parts-0-reason").fill("the old anode was spent")
+    page.get_by_label("Labour hours").fill("1.5")
+    _sign(page)
+    expect(page.locator("input[name=customer_signature]")).to_have_value(
+        re.compile(r"^data:image/png;base64,")
+    )
+    capture(page, screenshots, "technician-repair")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Send the repair record").click()
+    expect(page.locator("[data-queue-status]")).to_contain_text("Queued on this phone")
+    capture(page, screenshots, "technician-repair-queued")
+    assert posts == []  # nothing left the phone
+    assert _work_order_now(stack, work_order_id)["status"] == "in_progress"
+    page.context.set_offline(False)
+    expect(page.get_by_role("heading", name="Acceptance")).to_be_visible()
+    expect(page.get_by_role("status").first).to_have_text("Repair record sent.")
+    assert [u for u in posts if u.endswith("/repair")] == [page.url.replace("acceptance", "repair")]
+    work_order = _work_order_now(stack, work_order_id)
+    assert work_order["status"] == "awaiting_acceptance"
+    [visit] = work_order["visits"]
+    assert visit["repair"]["labour_hours"] == "1.50"
+    assert [p["part_no"] for p in visit["repair"]["parts"]] == ["ANODE-MG-5"]
+    assert visit["repair"]["customer_signature"].startswith("data:image/png;base64,")
+
+
+def _acceptance_signed_on_the_phone(
+    page: Page, stack: Stack, screenshots: Path, work_order_id: str
+) -> None:
+    page.get_by_label("5").check()
+    page.get_by_role("button", name="Record the customer's answer").click()  # no signature
+    expect(page.locator("#confirmation-customer_signature-error")).to_be_visible()
+    page.get_by_label("5").check()
+    _sign(page)
+    capture(page, screenshots, "technician-acceptance")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Record the customer's answer").click()
+    expect(page.locator("[data-queue-status]")).to_contain_text("Queued on this phone")
+    page.context.set_offline(False)
+    expect(page.get_by_role("status").first).to_have_text("The customer's answer is recorded.")
+    work_order = _work_order_now(stack, work_order_id)
+    assert work_order["status"] == "accepted"
+    [visit] = work_order["visits"]
+    assert visit["acceptance"]["rating"] == 5
+    assert visit["acceptance"]["confirmed_by"] == "customer_signature"
