@@ -17,6 +17,7 @@ from console.clients import ApiError
 from console.context import api, calendar, has_role, login_required, now
 from console.sla import parse_time
 from console.views.forms import field_errors, new_submission_key
+from console.views.parts import catalogue, visit_proposals
 
 blp = Blueprint("visit", __name__)
 PART_ROWS = 3
@@ -82,6 +83,18 @@ def _parts(values: dict[str, str]) -> list[dict[str, Any]]:
     return parts
 
 
+def _agreed_rows(work_order: dict[str, Any]) -> dict[str, str]:
+    """The parts the customer agreed to on this visit, as the form's first rows (chargeable)."""
+    agreed = [a for a in visit_proposals(work_order) if a["status"] == "agreed"]
+    lines = [line for proposal in agreed for line in proposal["lines"]]
+    values: dict[str, str] = {}
+    for i, line in enumerate(lines[:PART_ROWS]):
+        values |= {f"parts.{i}.{name}": str(line[name]) for name in ("part_no", "quantity")}
+        values[f"parts.{i}.reason"] = str(line["reason"])
+        values[f"parts.{i}.covered_by_warranty"] = "no"
+    return values
+
+
 def _repair_body(values: dict[str, str], region: str, arrived: str | None) -> dict[str, Any]:
     """The form as dispatch's repair record."""
     started = _aware(values["started_at"], region, not_before=arrived)
@@ -119,6 +132,7 @@ def repair(work_order_id: uuid.UUID) -> Any:
             "started_at": _local(visit.get("arrived_at"), region),
             "finished_at": _local(None, region),
             "result": "fixed",
+            **_agreed_rows(work_order),
         }
         return _page("technician/repair.html", work_order, values)
     values = {name: request.form.get(name, "") for name in (*REPAIR_FIELDS, "key")}
@@ -169,5 +183,5 @@ def _page(
 ) -> str:
     return render_template(
         template, work_order=work_order, values=values, errors=errors or {},
-        general=general or [], part_rows=range(PART_ROWS),
+        general=general or [], part_rows=range(PART_ROWS), catalogue=catalogue(),
     )  # fmt: skip

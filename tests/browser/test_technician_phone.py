@@ -92,6 +92,8 @@ def test_todays_visits_in_order_and_a_check_in(
         }
         _post(f"{dispatch}/work-orders/{work_order}/schedule", window, "agent")
 
+    _fee_schedule_heard_by_dispatch(stack, technician["id"], day + dt.timedelta(days=1))
+
     page = new_page(**PHONE)
     sign_in(page, console_url, "tech-east")
     expect(page.get_by_role("heading", name="Visits")).to_be_visible()
@@ -133,6 +135,75 @@ def test_todays_visits_in_order_and_a_check_in(
     expect(stops.locator(".customer")).to_have_text(["Late morning customer", "Afternoon customer"])
 
 
+def _schedule(stack: Stack, work_order: str, technician_id: str, start: str, end: str) -> None:
+    window = {
+        "technician_id": technician_id,
+        "window_start": start,
+        "window_end": end,
+        "agreed_via": "phone",
+    }
+    _post(f"{stack.urls['dispatch']}/work-orders/{work_order}/schedule", window, "agent")
+
+
+def _fee_schedule_heard_by_dispatch(stack: Stack, technician_id: str, day: dt.date) -> None:
+    """Billing publishes its fee schedule; dispatch prices parts from it once it has heard
+    (probed on a visit of another day, so the day under test is untouched)."""
+    schedule = {
+        "effective_from": (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat(),
+        "callout_fees": [{"region": "east", "amount": "150.00"}],
+        "labour_rates": [
+            {"service_kind": "repair", "product_type": "CP-400", "rate_per_hour": "180.00"}
+        ],
+        "parts": [
+            {"part_no": "ANODE-MG-5", "description": "magnesium anode", "price": "85.50"},
+            {"part_no": "SEALANT-7", "description": "flange sealant", "price": "12.35"},
+        ],
+    }
+    response = requests.put(
+        f"{stack.urls['billing']}/fee-schedule", json=schedule, headers=auth("finance"), timeout=10
+    )
+    assert response.status_code in (200, 201), response.text
+    probe = _work_order(stack, "Probe customer", "2 Test Road, Hangzhou", "+86 571 5555 0199")
+    _schedule(stack, probe, technician_id, f"{day}T09:00:00+08:00", f"{day}T10:00:00+08:00")
+    check_in = {
+        "identity_verified": True,
+        "work_id_shown": "W-EAST-07",
+        "product_model": "CP-400",
+        "symptom_check": {"confirmed": True, "observed": "as reported"},
+    }
+    orders = f"{stack.urls['dispatch']}/work-orders/{probe}"
+    _post(f"{orders}/check-in", check_in, "technician", sub="tech-east")
+    part = {"part_no": "SEALANT-7", "quantity": 1, "genuine": True, "reason": "probe"}
+
+    def priced() -> bool:
+        response = requests.post(
+            f"{orders}/parts-proposals",
+            json={"parts": [part]},
+            headers={**auth("technician", sub="tech-east"), "Idempotency-Key": str(uuid.uuid4())},
+            timeout=10,
+        )
+        return response.status_code == 201
+
+    wait_until(priced, timeout=30, what="dispatch pricing parts from billing's fee schedule")
+
+
+def _chargeable_part_agreed(page: Page, screenshots: Path) -> None:
+    page.get_by_role("link", name="Chargeable parts").click()
+    expect(page.get_by_role("heading", name="Chargeable parts", exact=True)).to_be_visible()
+    page.locator("#parts-0-part_no").fill("SEALANT-7")
+    page.locator("#parts-0-quantity").fill("2")
+    page.locator("#parts-0-reason").fill("the flange is weeping")
+    page.get_by_role("button", name="Price the parts").click()
+    expect(page.locator(".proposal .total")).to_have_text("24.70 CNY")
+    _sign(page)
+    capture(page, screenshots, "technician-parts")
+    page.get_by_role("button", name="The customer agrees").click()
+    expect(page.get_by_role("status").first).to_have_text("The customer agreed to the parts.")
+    expect(page.get_by_role("heading", name="Repair record")).to_be_visible()
+    expect(page.locator("#parts-0-part_no")).to_have_value("SEALANT-7")
+    expect(page.locator("#parts-0-covered_by_warranty")).to_have_value("no")
+
+
 def _work_order_now(stack: Stack, work_order_id: str) -> dict[str, Any]:
     response = requests.get(
         f"{stack.urls['dispatch']}/work-orders/{work_order_id}",
@@ -161,12 +232,13 @@ def _repair_record_sent_once_after_a_dropped_connection(
     page: Page, stack: Stack, screenshots: Path
 ) -> None:
     work_order_id = page.url.split("/visits/")[1].split("/")[0]
+    _chargeable_part_agreed(page, screenshots)
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
-    page.get_by_label("Work performed").fill("Replaced the spent anode; coating touched up.")
-    page.locator("#parts-0-part_no").fill("ANODE-MG-5")
-    page.locator("#parts-0-quantity").fill("1")
-    page.locator("#parts-0-reason").fill("the old anode was spent")
+    page.get_by_label("Work performed").fill("Replaced the spent anode; sealed the flange.")
+    page.locator("#parts-1-part_no").fill("ANODE-MG-5")
+    page.locator("#parts-1-quantity").fill("1")
+    page.locator("#parts-1-reason").fill("the old anode was spent")
     page.get_by_label("Labour hours").fill("1.5")
     _sign(page)
     expect(page.locator("input[name=customer_signature]")).to_have_value(
@@ -187,7 +259,10 @@ def _repair_record_sent_once_after_a_dropped_connection(
     assert work_order["status"] == "awaiting_acceptance"
     [visit] = work_order["visits"]
     assert visit["repair"]["labour_hours"] == "1.50"
-    assert [p["part_no"] for p in visit["repair"]["parts"]] == ["ANODE-MG-5"]
+    parts = [
+        (p["part_no"], p["covered_by_warranty"], p["unit_price"]) for p in visit["repair"]["parts"]
+    ]
+    assert parts == [("SEALANT-7", False, "12.35"), ("ANODE-MG-5", True, None)]
     assert visit["repair"]["customer_signature"].startswith("data:image/png;base64,")
 
 
