@@ -19,7 +19,7 @@ from console.labels import label, local_time
 from console.sessions import ServerSessionInterface, SessionStore
 from console.sla import hours_minutes
 from console.users import UserDirectory
-from console.views import auth, parts, technician, tickets, visit
+from console.views import auth, board, parts, technician, tickets, visit
 from shared.calendar import load_calendars
 from shared.config import DEFAULT_REGIONS
 
@@ -54,7 +54,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
     )
     CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)
-    for blueprint in (auth.blp, tickets.blp, technician.blp, visit.blp, parts.blp):
+    for blueprint in (auth.blp, tickets.blp, technician.blp, visit.blp, parts.blp, board.blp):
         app.register_blueprint(blueprint)
     _install_page_helpers(app)
     return app

@@ -51,6 +51,7 @@ USERS = {
     "agent-all": (["agent"], None),
     "agent-east": (["agent"], "east"),
     "tech-east": (["technician"], "east"),
+    "dispatcher-east": (["dispatcher", "agent"], "east"),
 }
 PASSWORD = "correct horse battery staple"
 
