@@ -52,6 +52,7 @@ USERS = {
     "agent-east": (["agent"], "east"),
     "tech-east": (["technician"], "east"),
     "dispatcher-east": (["dispatcher", "agent"], "east"),
+    "dispatcher-all": (["dispatcher", "agent"], None),
 }
 PASSWORD = "correct horse battery staple"
 

@@ -28,11 +28,11 @@ def _post(url: str, body: dict[str, Any], *roles: str, sub: str = "tester") -> A
     return response.json()
 
 
-def _work_order(stack: Stack, name: str, address: str, phone: str) -> str:
+def _work_order(stack: Stack, name: str, address: str, phone: str, region: str = "east") -> str:
     """A ticket assessed and accepted through intake; the work order dispatch opens for it."""
     intake, dispatch = stack.urls["intake"], stack.urls["dispatch"]
     site = {"address": address, "contact_phone": phone}
-    body = ticket_body(region="east", customer={"name": name, "phone": phone}, site=site)
+    body = ticket_body(region=region, customer={"name": name, "phone": phone}, site=site)
     ticket = create_ticket(intake, body)
     assessment = {
         "nature": "product_defect",
