@@ -1,12 +1,16 @@
-// A form marked data-offline-queue survives a dropped connection: submitted while the phone
-// is offline, it is kept in localStorage (with its Idempotency-Key, a hidden field) and sent
-// when the connection returns, or when the page is opened again online. The key makes the
-// service apply it once even if a sending is cut off after it took effect.
+// A form marked data-offline-queue survives a dropped connection: on submit it is kept in
+// localStorage (with its Idempotency-Key, a hidden field) and sent from there; when the
+// phone is offline, or the sending fails, it stays queued and is sent again when the
+// connection returns (the online event, a retry every 20 s, or the page opened again). The
+// key makes the service apply it once even if a sending is cut off after it took effect.
 (function () {
   "use strict";
   var PREFIX = "aftercare.queued:";
   var status = document.querySelector("[data-queue-status]");
-  var sending = false;
+  var RETRY_MS = 20000;
+  // One state per window: a page written over this one (document.write) runs this script
+  // again in the same window, whose timer and sending must not be doubled.
+  var state = window.aftercareQueue || (window.aftercareQueue = {sending: false, timer: null});
 
   function say(which) {
     if (!status) { return; }
@@ -39,7 +43,10 @@
       headers: {"Content-Type": "application/x-www-form-urlencoded"},
       body: new URLSearchParams(item.fields).toString(),
     }).then(function (response) {
-      if (response.status === 502 || response.status === 503) { return; }  // kept: no answer
+      if (response.status === 502 || response.status === 503) {  // kept: no answer
+        say("queued");
+        return;
+      }
       localStorage.removeItem(name);
       return show(response);
     });
@@ -47,24 +54,30 @@
 
   function flush() {
     var items = queued();
-    if (sending || !items.length || !navigator.onLine) { return; }
-    sending = true;
+    if (state.sending || !items.length || !navigator.onLine) { return; }
+    state.sending = true;
     say("sending");
-    send(items[0]).catch(function () { say("queued"); }).then(function () { sending = false; });
+    send(items[0]).catch(function () { say("queued"); })
+      .then(function () { state.sending = false; });
+  }
+
+  function queue(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, key) { fields.push([key, value]); });
+    var key = form.querySelector("input[name=key]").value;
+    localStorage.setItem(PREFIX + key, JSON.stringify({action: form.action, fields: fields}));
   }
 
   document.querySelectorAll("form[data-offline-queue]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine) { return; }  // online: the ordinary post
       event.preventDefault();
-      var fields = [];
-      new FormData(form).forEach(function (value, key) { fields.push([key, value]); });
-      var key = form.querySelector("input[name=key]").value;
-      localStorage.setItem(PREFIX + key, JSON.stringify({action: form.action, fields: fields}));
-      say("queued");
+      queue(form);  // kept first: a connection lost while sending loses nothing
+      if (navigator.onLine) { flush(); } else { say("queued"); }
     });
   });
   if (queued().length) { say("queued"); }
   window.addEventListener("online", flush);
+  window.clearInterval(state.timer);
+  state.timer = window.setInterval(flush, RETRY_MS);
   flush();
 })();
