@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import Stack, capture, create_ticket, sign_in
 from tests.helpers import auth, ticket_body, wait_until
@@ -123,7 +123,14 @@ def test_todays_visits_in_order_and_a_check_in(
     page.get_by_label("Work ID shown to the customer").fill("W-EAST-07")
     page.get_by_label("What you observed").fill("The anode is spent, as reported.")
     capture(page, screenshots, "technician-check-in")
+    # The check-in reaches dispatch but its answer is lost on the way back to the phone: it
+    # stays queued, and sent again with its key when the page is opened again it is
+    # answered as the first time (a second check-in would be refused: already in progress).
+    page.route("**/check-in*", _answer_lost, times=1)
     page.get_by_role("button", name="Check in now").click()
+    expect(page.locator("[data-queue-status]")).to_contain_text("Queued on this phone")
+    assert _work_order_now(stack, work_orders["Morning customer"])["status"] == "in_progress"
+    page.reload()
     expect(page.get_by_role("status").first).to_have_text("Checked in.")
     expect(page.get_by_role("heading", name="Repair record")).to_be_visible()
     assert _work_order_now(stack, work_orders["Morning customer"])["status"] == "in_progress"
@@ -133,6 +140,12 @@ def test_todays_visits_in_order_and_a_check_in(
     # The visit is done: it has left the day's list of booked visits.
     page.goto(f"{console_url}/today?date={day.isoformat()}")
     expect(stops.locator(".customer")).to_have_text(["Late morning customer", "Afternoon customer"])
+
+
+def _answer_lost(route: Route) -> None:
+    """The request reaches the console (and dispatch); its answer never reaches the phone."""
+    route.fetch()
+    route.abort()
 
 
 def _schedule(stack: Stack, work_order: str, technician_id: str, start: str, end: str) -> None:
