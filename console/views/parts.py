@@ -17,7 +17,8 @@ from console.views.forms import field_errors, new_submission_key
 blp = Blueprint("parts", __name__)
 ROWS = 3
 ROW_FIELDS = ("part_no", "quantity", "reason")
-PROPOSAL_FIELDS = ("parts", *(f"parts.{i}.{name}" for i in range(ROWS) for name in ROW_FIELDS))
+FORM_FIELDS = (*ROW_FIELDS, "genuine")
+PROPOSAL_FIELDS = ("parts", *(f"parts.{i}.{name}" for i in range(ROWS) for name in FORM_FIELDS))
 AGREEMENT_FIELDS = ("proposal_id", "confirmation.customer_signature", "confirmation")
 
 
@@ -40,11 +41,13 @@ def visit_proposals(work_order: dict[str, Any]) -> list[dict[str, Any]]:
 def _rows(values: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for i in range(ROWS):
-        row = {name: values.get(f"parts.{i}.{name}", "").strip() for name in ROW_FIELDS}
+        row: dict[str, Any] = {
+            name: values.get(f"parts.{i}.{name}", "").strip() for name in ROW_FIELDS
+        }
         if row["part_no"]:
             quantity = row["quantity"]
-            row["quantity"] = int(quantity) if quantity.isdigit() else quantity  # type: ignore[assignment]
-            rows.append(row | {"genuine": True})
+            row["quantity"] = int(quantity) if quantity.isdigit() else quantity
+            rows.append(row | {"genuine": values.get(f"parts.{i}.genuine") != "no"})
     return rows
 
 

@@ -206,6 +206,15 @@ def _chargeable_part_agreed(page: Page, screenshots: Path) -> None:
     page.locator("#parts-0-part_no").fill("SEALANT-7")
     page.locator("#parts-0-quantity").fill("2")
     page.locator("#parts-0-reason").fill("the flange is weeping")
+    non_genuine = page.locator("input[name='parts.0.genuine']")
+    non_genuine.check()  # no manager allowed one on this work order: dispatch refuses it
+    page.get_by_role("button", name="Price the parts").click()
+    expect(page.locator("#parts-0-genuine-error")).to_have_text(
+        "non-genuine SEALANT-7 needs a manager's approval"
+    )
+    expect(non_genuine).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#parts-0-part_no")).to_have_value("SEALANT-7")  # the form kept
+    non_genuine.uncheck()
     page.get_by_role("button", name="Price the parts").click()
     expect(page.locator(".proposal .total")).to_have_text("24.70 CNY")
     _sign(page)

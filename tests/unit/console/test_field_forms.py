@@ -95,6 +95,7 @@ def test_a_proposal_takes_the_filled_rows() -> None:
     assert parts._rows(values) == [
         {"part_no": "SEALANT-7", "quantity": 3, "reason": "x", "genuine": True}
     ]
+    assert parts._rows(values | {"parts.1.genuine": "no"})[0]["genuine"] is False
 
 
 @pytest.mark.usefixtures("app")
