@@ -140,6 +140,12 @@ def test_todays_visits_in_order_and_a_check_in(
     # The visit is done: it has left the day's list of booked visits.
     page.goto(f"{console_url}/today?date={day.isoformat()}")
     expect(stops.locator(".customer")).to_have_text(["Late morning customer", "Afternoon customer"])
+    # The repair record in Chinese, as a technician who chose it sees it.
+    page.goto(f"{console_url}/visits/{work_orders['Late morning customer']}/repair")
+    page.get_by_role("button", name="中文").click()
+    expect(page.get_by_role("heading", name="维修记录")).to_be_visible()
+    expect(page.get_by_role("button", name="提交维修记录")).to_be_visible()
+    capture(page, screenshots, "technician-repair-zh-CN")
 
 
 def _answer_lost(route: Route) -> None:
