@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template, request, session
+from flask import Flask, Response, redirect, render_template, request, session, url_for
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -89,6 +89,8 @@ def _secure_headers(response: Response) -> Response:
 
 
 def _csrf_refused(error: CSRFError) -> Any:
+    if current_user() is None:  # the session ended (a form queued offline): sign in first
+        return redirect(url_for("auth.sign_in", next=request.path))
     return render_template("error.html", message=error.description), 400
 
 

@@ -36,15 +36,28 @@
     });
   }
 
+  // The page's own CSRF token: a form queued before its user had to sign in again carries
+  // the ended session's token, which the console would refuse.
+  function fields(item) {
+    var current = document.querySelector("input[name=csrf_token]");
+    return item.fields.map(function (pair) {
+      return pair[0] === "csrf_token" && current ? [pair[0], current.value] : pair;
+    });
+  }
+
   function send(name) {
     var item = JSON.parse(localStorage.getItem(name));
     return fetch(item.action, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/x-www-form-urlencoded"},
-      body: new URLSearchParams(item.fields).toString(),
+      body: new URLSearchParams(fields(item)).toString(),
     }).then(function (response) {
       if (response.status === 502 || response.status === 503) {  // kept: no answer
         say("queued");
+        return;
+      }
+      if (response.status === 401 || new URL(response.url).pathname === "/sign-in") {
+        window.location.assign(response.url);  // kept: sent once the user signed in again
         return;
       }
       localStorage.removeItem(name);
@@ -54,7 +67,8 @@
 
   function flush() {
     var items = queued();
-    if (state.sending || !items.length || !navigator.onLine) { return; }
+    var signedIn = document.body.hasAttribute("data-signed-in");  // else: sign in first
+    if (state.sending || !items.length || !navigator.onLine || !signedIn) { return; }
     state.sending = true;
     say("sending");
     send(items[0]).catch(function () { say("queued"); })

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import requests
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import Stack, capture, create_ticket, sign_in
+from tests.browser.conftest import PASSWORD, Stack, capture, create_ticket, sign_in
 from tests.helpers import auth, ticket_body, wait_until
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -306,7 +306,15 @@ def _acceptance_signed_on_the_phone(
     page.context.set_offline(True)
     page.get_by_role("button", name="Record the customer's answer").click()
     expect(page.locator("[data-queue-status]")).to_contain_text("Queued on this phone")
+    # While offline the session is lost too: back online, the answer waits for the sign-in,
+    # then goes with the new session's CSRF token and its own Idempotency-Key.
+    page.context.clear_cookies()
     page.context.set_offline(False)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert _work_order_now(stack, work_order_id)["status"] == "awaiting_acceptance"
+    page.get_by_label("User name").fill("tech-east")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status").first).to_have_text("The customer's answer is recorded.")
     work_order = _work_order_now(stack, work_order_id)
     assert work_order["status"] == "accepted"
