@@ -53,6 +53,7 @@ USERS = {
     "tech-east": (["technician"], "east"),
     "dispatcher-east": (["dispatcher", "agent"], "east"),
     "dispatcher-all": (["dispatcher", "agent"], None),
+    "dispatcher-only": (["dispatcher"], "east"),
 }
 PASSWORD = "correct horse battery staple"
 

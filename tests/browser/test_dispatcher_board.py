@@ -94,3 +94,13 @@ def test_board_assigns_and_moves_visits_showing_dispatchs_refusal(
         "customer",
         f"{day}T02:00:00Z",
     )
+
+
+def test_a_dispatcher_alone_sees_the_day_but_not_the_work_dispatch_keeps_from_them(
+    page: Page, console_url: str
+) -> None:
+    """Dispatch admits the dispatcher role to routes only: the board still shows the day."""
+    sign_in(page, console_url, "dispatcher-only")
+    expect(page.get_by_role("heading", name="Dispatch board")).to_be_visible()  # their home
+    expect(page.get_by_role("table")).to_be_visible()
+    expect(page.get_by_role("heading", name="Waiting for a visit")).to_have_count(0)
