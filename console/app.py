@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template, request, session
+from flask import Flask, Response, redirect, render_template, request, session, url_for
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -19,7 +19,7 @@ from console.labels import label, local_time
 from console.sessions import ServerSessionInterface, SessionStore
 from console.sla import hours_minutes
 from console.users import UserDirectory
-from console.views import auth, technician, tickets
+from console.views import auth, board, parts, technician, tickets, visit
 from shared.calendar import load_calendars
 from shared.config import DEFAULT_REGIONS
 
@@ -54,7 +54,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
     )
     CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)
-    for blueprint in (auth.blp, tickets.blp, technician.blp):
+    for blueprint in (auth.blp, tickets.blp, technician.blp, visit.blp, parts.blp, board.blp):
         app.register_blueprint(blueprint)
     _install_page_helpers(app)
     return app
@@ -89,6 +89,8 @@ def _secure_headers(response: Response) -> Response:
 
 
 def _csrf_refused(error: CSRFError) -> Any:
+    if current_user() is None:  # the session ended (a form queued offline): sign in first
+        return redirect(url_for("auth.sign_in", next=request.path))
     return render_template("error.html", message=error.description), 400
 
 

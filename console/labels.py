@@ -51,6 +51,13 @@ LABELS: dict[str, Any] = {
     "south": _l("south"),
     "southwest": _l("southwest"),
     "northwest": _l("northwest"),
+    # how a window was agreed with the customer; who asked to move a visit
+    "phone": _l("phone"),
+    "sms": _l("SMS"),
+    "in_person": _l("in person"),
+    "portal": _l("portal"),
+    "customer": _l("the customer"),
+    "company": _l("the company"),
 }
 
 

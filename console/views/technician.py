@@ -17,7 +17,14 @@ from console.sla import parse_time
 from console.views.forms import field_errors, new_submission_key
 
 blp = Blueprint("technician", __name__)
-CHECK_IN_FIELDS = ("identity_verified", "product_model", "stop_reason")
+CHECK_IN_FIELDS = (
+    "identity_verified",
+    "work_id_shown",
+    "product_model",
+    "symptom_check.confirmed",
+    "symptom_check.observed",
+    "stop_reason",
+)
 
 
 def _region() -> str:
@@ -79,6 +86,24 @@ def _check_in_page(work_order: dict[str, Any], values: dict[str, str], **extra: 
     )  # fmt: skip
 
 
+def _check_in_body(work_order: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """The form as dispatch's check-in: the symptom re-checked on a repair visit."""
+    body: dict[str, Any] = {
+        "identity_verified": values["identity_verified"] == "yes",
+        "product_model": values["product_model"].strip(),
+        "work_id_shown": values["work_id_shown"].strip(),
+    }
+    observed = values["symptom_check.observed"].strip()
+    if work_order.get("kind") == "repair" and (observed or values["stop_reason"].strip() == ""):
+        body["symptom_check"] = {
+            "confirmed": values["symptom_check.confirmed"] != "no",
+            "observed": observed,
+        }
+    if values["stop_reason"].strip():
+        body["stop_reason"] = values["stop_reason"].strip()
+    return body
+
+
 @blp.route("/visits/<uuid:work_order_id>/check-in", methods=["GET", "POST"])
 @login_required
 def check_in(work_order_id: uuid.UUID) -> Any:
@@ -89,12 +114,7 @@ def check_in(work_order_id: uuid.UUID) -> Any:
     if request.method == "GET":
         return _check_in_page(work_order, {"key": new_submission_key()})
     values = {name: request.form.get(name, "") for name in (*CHECK_IN_FIELDS, "key")}
-    body: dict[str, Any] = {
-        "identity_verified": values["identity_verified"] == "yes",
-        "product_model": values["product_model"].strip(),
-    }
-    if values["stop_reason"].strip():
-        body["stop_reason"] = values["stop_reason"].strip()
+    body = _check_in_body(work_order, values)
     try:
         api("dispatch").post(f"/work-orders/{work_order_id}/check-in", body, values["key"])
     except ApiError as exc:
@@ -104,4 +124,6 @@ def check_in(work_order_id: uuid.UUID) -> Any:
         page = _check_in_page(work_order, values, errors=by_field, general=general)
         return page, exc.status if exc.status < 500 else 502
     flash(_("Checked in."))
-    return redirect(url_for("technician.today", date=request.args.get("date")))
+    if "stop_reason" in body:  # the visit stopped: back to the day's list
+        return redirect(url_for("technician.today", date=request.args.get("date")))
+    return redirect(url_for("visit.repair", work_order_id=work_order_id))

@@ -33,6 +33,8 @@ INTAKE_FIELDS = (
 @login_required
 def home() -> Any:
     """Each role's first screen."""
+    if has_role("dispatcher"):
+        return redirect(url_for("board.board"))
     if has_role(*READERS):
         return redirect(url_for("tickets.queue"))
     if has_role("technician"):

@@ -1,6 +1,6 @@
 """The console in a real headless Chromium (Debian's, driven by Playwright's driver) against
-the real services: intake and dispatch as gunicorn web and worker processes on SQLite, their
-events over a RabbitMQ virtual host of this session's own, and the console as its own
+the real services: intake, dispatch and billing as gunicorn web and worker processes on
+SQLite, their events over a RabbitMQ virtual host of this session's own, and the console as its own
 gunicorn process. Data is seeded through the services' REST APIs; nothing is mocked.
 
 Screenshots go to $AFTERCARE_CONSOLE_SCREENSHOTS when set (``docs/console`` refreshes the
@@ -51,6 +51,9 @@ USERS = {
     "agent-all": (["agent"], None),
     "agent-east": (["agent"], "east"),
     "tech-east": (["technician"], "east"),
+    "dispatcher-east": (["dispatcher", "agent"], "east"),
+    "dispatcher-all": (["dispatcher", "agent"], None),
+    "dispatcher-only": (["dispatcher"], "east"),
 }
 PASSWORD = "correct horse battery staple"
 
@@ -81,6 +84,7 @@ class Stack:
             **os.environ,
             "AFTERCARE_CONSOLE_INTAKE_URL": self.urls["intake"],
             "AFTERCARE_CONSOLE_DISPATCH_URL": self.urls["dispatch"],
+            "AFTERCARE_CONSOLE_BILLING_URL": self.urls["billing"],
             "AFTERCARE_CONSOLE_USERS_FILE": str(self.users_file),
             "AFTERCARE_CONSOLE_SESSION_DB": str(self.workdir / label / "sessions.db"),
             "AFTERCARE_CONSOLE_REFRESH_SECONDS": "1",
@@ -129,7 +133,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, browser_amqp_url: str) -> It
     try:
         net.service("intake")
         net.service("dispatch")
-        for name in ("intake", "dispatch"):
+        net.service("billing")  # its fee schedule prices the parts dispatch proposes
+        for name in ("intake", "dispatch", "billing"):
             wait_http(f"{net.urls[name]}/healthz")
         yield net
     finally:

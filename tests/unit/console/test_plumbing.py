@@ -65,3 +65,12 @@ def test_sessions_are_kept_server_side_until_deleted(tmp_path: Path) -> None:
     assert store.load("abc") is None
     store.save("old", {"token": "t"}, lifetime=-1)
     assert store.load("old") is None
+
+
+def test_the_demo_dispatcher_signs_in_with_the_roles_dispatch_needs() -> None:
+    from console.config import DEMO_USERS
+
+    user = UserDirectory.load(str(DEMO_USERS)).authenticate(
+        "dispatcher-east", "demo-dispatcher-east"
+    )
+    assert user is not None and set(user.roles) == {"dispatcher", "agent"}
