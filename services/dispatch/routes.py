@@ -73,7 +73,7 @@ def create_technician(technician_in: dict[str, Any]) -> Any:
 
 
 @technicians.route("", methods=["GET"])
-@technicians.requires("agent", "manager", "admin")
+@technicians.requires("agent", "dispatcher", "manager", "admin")
 @technicians.arguments(TechnicianQueryArgs, location="query")
 @technicians.response(200, TechnicianRead(many=True))
 @technicians.paginated()
@@ -83,7 +83,7 @@ def list_technicians(filters: dict[str, Any], window: Window) -> Page[Any]:
 
 
 @technicians.route("/<uuid:technician_id>", methods=["GET"])
-@technicians.requires("agent", "manager", "admin")
+@technicians.requires("agent", "dispatcher", "manager", "admin")
 @technicians.response(200, TechnicianDetailRead)
 def get_technician(technician_id: uuid.UUID) -> Any:
     """One technician, with each skill's qualification and whether it is valid today."""
@@ -109,7 +109,7 @@ def update_technician(changes: dict[str, Any], technician_id: uuid.UUID) -> Any:
 
 
 @work_orders.route("", methods=["GET"])
-@work_orders.requires("agent", "technician", "engineer", "manager", "admin")
+@work_orders.requires("agent", "dispatcher", "technician", "engineer", "manager", "admin")
 @work_orders.arguments(WorkOrderQueryArgs, location="query")
 @work_orders.response(200, WorkOrderRead(many=True))
 @work_orders.paginated()
@@ -120,7 +120,7 @@ def list_work_orders(filters: dict[str, Any], window: Window) -> Page[Any]:
 
 
 @work_orders.route("/<uuid:work_order_id>", methods=["GET"])
-@work_orders.requires("agent", "technician", "engineer", "manager", "admin")
+@work_orders.requires("agent", "dispatcher", "technician", "engineer", "manager", "admin")
 @work_orders.response(200, WorkOrderDetailRead)
 def get_work_order(work_order_id: uuid.UUID) -> Any:
     """One work order with its visits (appointment, arrival, repair record, answer)."""
@@ -128,13 +128,16 @@ def get_work_order(work_order_id: uuid.UUID) -> Any:
 
 
 @work_orders.route("/<uuid:work_order_id>/schedule", methods=["POST"])
-@work_orders.requires("agent", "manager", "admin")
+@work_orders.requires("agent", "dispatcher", "manager", "admin")
 @work_orders.idempotent
 @work_orders.arguments(ScheduleCreate)
 @work_orders.response(200, WorkOrderDetailRead)
 def schedule_visit(schedule_in: dict[str, Any], work_order_id: uuid.UUID) -> Any:
     """Book a visit, or move the pending one, with a named or automatically chosen
-    technician and a window confirmed with the customer."""
+    technician and a window confirmed with the customer (agents and dispatchers, usually
+    limited to their region). A technician is never booked twice at once: a named one who
+    has another visit in the window is a 409 naming ``technician_id``; the automatic choice
+    passes over whoever is busy."""
     return use_cases.schedule_visit(
         _uow(), work_order_id=work_order_id, schedule_in=schedule_in, by=principal()
     )

@@ -187,7 +187,10 @@ def test_automatic_assignment_same_region_needed_skill_least_open_work(dispatch:
     d.technician("Ao", active=False)  # off the roster
     assert d.schedule(d.open_repair(), technician_id=bai).status_code == 200  # Bai: 1 open
 
-    chosen = [d.schedule(d.open_repair()).get_json() for _ in range(3)]
+    # back-to-back windows (09-11, 11-13, 13-15): nobody is ever busy at the hour asked
+    chosen = [
+        d.schedule(d.open_repair(), starts_in=(1 + 2 * i) * HOUR).get_json() for i in range(3)
+    ]
 
     # Dong has less open work; then both have one and Bai wins on name; then Dong again.
     assert [c["technician_id"] for c in chosen] == [dong, bai, dong]
@@ -285,15 +288,15 @@ def test_retried_schedule_with_idempotency_key_books_once(dispatch: Dispatch) ->
 # -- check-in ----------------------------------------------------------------------------------
 def test_arrival_at_the_window_end_is_on_time_one_second_later_is_late(dispatch: Dispatch) -> None:
     d = dispatch
-    d.technician("Dong")
+    dong, bai = d.technician("Dong"), d.technician("Bai")  # one visit each: same window
     punctual, late = d.open_repair(), d.open_repair()
-    d.schedule(punctual)
-    d.schedule(late)
+    d.schedule(punctual, technician_id=dong)
+    d.schedule(late, technician_id=bai)
     end = START + 3 * HOUR
     d.clock.at = end + dt.timedelta(minutes=5)
 
     on_time = d.check_in(punctual, "Dong", end.astimezone(CST))
-    too_late = d.check_in(late, "Dong", end + dt.timedelta(seconds=1))
+    too_late = d.check_in(late, "Bai", end + dt.timedelta(seconds=1))
 
     assert on_time.status_code == too_late.status_code == 200
     visit = on_time.get_json()["visits"][0]
@@ -314,15 +317,22 @@ def test_product_model_found_on_site_is_verified_against_the_work_order(
     dispatch: Dispatch,
 ) -> None:
     d = dispatch
-    d.technician("Dong")
+    dong, bai = d.technician("Dong"), d.technician("Bai")  # one visit each: same window
     matching, other = d.open_repair(), d.open_repair()
-    d.schedule(matching)
-    d.schedule(other)
+    d.schedule(matching, technician_id=dong)
+    d.schedule(other, technician_id=bai)
     d.clock.advance(hours=2)
-    for work_order, model, identity in ((matching, " cp-400 ", True), (other, "TX-9", False)):
-        body = CHECK_IN | {"identity_verified": identity, "product_model": model}
+    for work_order, model, identity, name in (
+        (matching, " cp-400 ", True, "Dong"),
+        (other, "TX-9", False, "Bai"),
+    ):
+        body = CHECK_IN | {
+            "identity_verified": identity,
+            "product_model": model,
+            "work_id_shown": f"W-{name.upper()}",
+        }
         path = f"/work-orders/{work_order}/check-in"
-        assert d.post(path, body, "technician", sub="tech-Dong").status_code == 200
+        assert d.post(path, body, "technician", sub=f"tech-{name}").status_code == 200
     arrived = [e["data"] for e in d.events("technician.arrived")]
     assert [(a["identity_verified"], a["product_verified"]) for a in arrived] == [
         (True, True),
@@ -334,23 +344,26 @@ def test_product_model_found_on_site_is_verified_against_the_work_order(
     assert stopped["work_order_id"] == other and stopped["failed_checks"] == ["identity", "product"]
     assert d.work_order(other)["status"] == "unscheduled"
     assert d.work_order(other)["visits"][0]["status"] == "stopped"
-    refused = d.complete(other, "Dong")  # his visit stopped: nothing to record
+    refused = d.complete(other, "Bai")  # his visit stopped: nothing to record
     assert refused.status_code == 409
     assert refused.get_json()["errors"] == {"status": ["is unscheduled"]}
 
 
 def test_window_the_customer_moved_is_the_one_arrival_is_judged_by(dispatch: Dispatch) -> None:
     d = dispatch
-    d.technician("Dong")
+    dong, bai = d.technician("Dong"), d.technician("Bai")  # one visit each: same windows
     asked, moved = d.open_repair(), d.open_repair()
-    for work_order, by_customer in ((asked, True), (moved, False)):
-        d.schedule(work_order)  # 09:00-11:00
+    for work_order, by_customer, tech in ((asked, True, dong), (moved, False, bai)):
+        d.schedule(work_order, technician_id=tech)  # 09:00-11:00
         response = d.schedule(work_order, starts_in=5 * HOUR, by_customer=by_customer)
         assert response.status_code == 200  # 13:00-15:00, still visit 1
         assert response.get_json()["visit_count"] == 1
     d.clock.at = START + dt.timedelta(hours=6, minutes=30)  # 14:30
 
-    judged = [d.check_in(w, "Dong", d.clock.now()).get_json()["visits"][0] for w in (asked, moved)]
+    judged = [
+        d.check_in(w, name, d.clock.now()).get_json()["visits"][0]
+        for w, name in ((asked, "Dong"), (moved, "Bai"))
+    ]
 
     assert [v["window_end"] for v in judged] == ["2026-11-02T15:00:00Z"] * 2
     assert [v["deadline"] for v in judged] == ["2026-11-02T15:00:00Z", "2026-11-02T11:00:00Z"]

@@ -23,11 +23,11 @@ def test_a_route_lists_each_technicians_visits_of_the_day_in_time_order(
 ) -> None:
     d = dispatch
     dong, bai = d.technician("Dong"), d.technician("Bai")
-    # START is Monday 2 Nov 2026, 16:00 in Shanghai. Dong: 17:00 today, then 10:00 and
-    # 09:00 tomorrow (booked out of order); Bai: 11:00 tomorrow.
+    # START is Monday 2 Nov 2026, 16:00 in Shanghai. Dong: 17:00 today, then 11:00 and
+    # 09:00 tomorrow (booked out of order; two-hour windows); Bai: 11:00 tomorrow.
     late, early, later, bais = (d.open_repair() for _ in range(4))
     d.schedule(late, technician_id=dong, starts_in=HOUR)
-    d.schedule(later, technician_id=dong, starts_in=18 * HOUR)
+    d.schedule(later, technician_id=dong, starts_in=19 * HOUR)
     d.schedule(early, technician_id=dong, starts_in=17 * HOUR)
     d.schedule(bais, technician_id=bai, starts_in=19 * HOUR)
 

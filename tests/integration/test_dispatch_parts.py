@@ -260,17 +260,22 @@ def test_a_region_limited_token_can_neither_see_nor_act_on_another_regions_parts
 # -- the appointment and the arrival --------------------------------------------------------------
 def test_a_move_the_customer_asked_for_is_recorded_and_is_not_lateness(dispatch: Dispatch) -> None:
     d = dispatch
-    d.technician("Dong")
+    dong, bai = d.technician("Dong"), d.technician("Bai")  # one visit each: same windows
     asked, moved = d.open_repair(), d.open_repair()
-    for work_order, by_customer in ((asked, True), (moved, False)):
-        booked = d.schedule(work_order, agreed_via="portal", agreed_with="Wang Fang (site)")
+    for work_order, by_customer, tech in ((asked, True, dong), (moved, False, bai)):
+        booked = d.schedule(
+            work_order, technician_id=tech, agreed_via="portal", agreed_with="Wang Fang (site)"
+        )
         assert booked.status_code == 200  # 09:00-11:00
         assert (
             d.schedule(work_order, starts_in=5 * HOUR, by_customer=by_customer).status_code == 200
         )
 
     d.clock.at = START + dt.timedelta(hours=6, minutes=30)  # 14:30: inside 13:00-15:00 only
-    arrived = [d.check_in(w, "Dong", d.clock.now()).get_json()["visits"][0] for w in (asked, moved)]
+    arrived = [
+        d.check_in(w, name, d.clock.now()).get_json()["visits"][0]
+        for w, name in ((asked, "Dong"), (moved, "Bai"))
+    ]
 
     assert [v["on_time"] for v in arrived] == [True, False]
     assert [v["reschedule_requested_by"] for v in arrived] == ["customer", "company"]

@@ -25,11 +25,11 @@ def dispatch(database_url: str) -> Iterator[Dispatch]:
 
 def test_ended_window_with_no_check_in_is_missed_once(dispatch: Dispatch) -> None:
     d = dispatch
-    d.technician("Dong")
+    dong, bai, chen = (d.technician(name) for name in ("Dong", "Bai", "Chen"))  # one each
     ended, longer, visited = d.open_repair(), d.open_repair(), d.open_repair()
-    d.schedule(ended)  # 09:00-11:00
-    d.schedule(longer, length=4 * HOUR)  # 09:00-13:00
-    d.schedule(visited)
+    d.schedule(ended, technician_id=bai)  # 09:00-11:00
+    d.schedule(longer, length=4 * HOUR, technician_id=chen)  # 09:00-13:00
+    d.schedule(visited, technician_id=dong)
     d.clock.at = START + 2 * HOUR
     d.check_in(visited, "Dong", d.clock.now())
     [job] = [j for j in DISPATCH.periodic if j.name == "missed-visits"]
@@ -53,7 +53,7 @@ def test_ended_window_with_no_check_in_is_missed_once(dispatch: Dispatch) -> Non
     assert work_order["visits"][0]["missed_at"] == "2026-11-02T11:00:01Z"
     assert d.work_order(longer)["status"] == "scheduled"
     assert d.work_order(visited)["status"] == "in_progress"
-    late = d.check_in(ended, "Dong", d.clock.now())
+    late = d.check_in(ended, "Bai", d.clock.now())
     assert late.status_code == 409  # the visit is judged: missed
     again = d.schedule(ended)
     assert again.status_code == 200 and again.get_json()["visits"][1]["number"] == 2
@@ -78,6 +78,9 @@ def test_rescheduling_after_the_window_ended_first_records_the_miss(dispatch: Di
     assert sweep_missed_visits_once(d) == 0
 
 
+FIVE_MINUTES = dt.timedelta(minutes=5)
+
+
 def sweep_missed_visits_once(d: Dispatch) -> int:
     with d.rt.unit_of_work() as uow:
         return sweep_missed_visits(uow)
@@ -87,8 +90,9 @@ def test_two_replicas_sweeping_at_once_emit_each_miss_once(dispatch: Dispatch) -
     d = dispatch
     d.technician("Dong")
     work_orders = [d.open_repair() for _ in range(30)]
-    for work_order in work_orders:
-        assert d.schedule(work_order).status_code == 200
+    for i, work_order in enumerate(work_orders):  # Dong's day: 30 five-minute visits, 09:00-11:30
+        slot = d.schedule(work_order, starts_in=HOUR + i * FIVE_MINUTES, length=FIVE_MINUTES)
+        assert slot.status_code == 200
     upcoming = d.open_repair()
     d.schedule(upcoming, starts_in=5 * HOUR)
     d.clock.advance(hours=4)  # every window but the upcoming one has ended
@@ -131,10 +135,10 @@ def test_two_replicas_sweeping_at_once_emit_each_miss_once(dispatch: Dispatch) -
 def test_grace_period_delays_the_miss_but_not_the_judgement(dispatch: Dispatch) -> None:
     d = dispatch
     d.rt.settings = d.rt.settings.with_overrides(extra={"missed_grace_seconds": "600"})
-    d.technician("Dong")
+    dong, bai = d.technician("Dong"), d.technician("Bai")  # one visit each: same window
     late, ended = d.open_repair(), d.open_repair()
-    d.schedule(late)  # 09:00-11:00
-    d.schedule(ended)
+    d.schedule(late, technician_id=dong)  # 09:00-11:00
+    d.schedule(ended, technician_id=bai)
     [job] = [j for j in DISPATCH.periodic if j.name == "missed-visits"]
 
     d.clock.at = START + 3 * HOUR + dt.timedelta(minutes=10)  # 11:10, inside the grace

@@ -13,7 +13,7 @@ import pytest
 
 from services.support.events import PUBLISHES as SUPPORT_EVENTS
 from shared.events import Event
-from tests.integration.dispatch_support import START, Dispatch, iso, make_dispatch
+from tests.integration.dispatch_support import HOUR, START, Dispatch, iso, make_dispatch
 from tests.integration.dispatch_support import event_of as producer_event
 
 YESTERDAY = "2026-11-01"  # START is 2026-11-02 16:00 in Shanghai
@@ -66,7 +66,8 @@ def test_an_expired_welder_is_skipped_refused_by_name_and_chosen_after_a_new_exa
     deliver(d, exam(d, "tech-Bai", "2024-11-01", YESTERDAY))
     deliver(d, exam(d, "W-DONG", "2026-06-01", "2028-06-01"))  # by Dong's work ID
     busy = welding_job(d)
-    assert d.schedule(busy, technician_id=dong).status_code == 200  # Dong has open work
+    later = 5 * HOUR  # Dong has open work, at another hour than the jobs below
+    assert d.schedule(busy, technician_id=dong, starts_in=later).status_code == 200
 
     job = welding_job(d)
     before = d.counts()

@@ -6,19 +6,23 @@ import datetime as dt
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.dispatch.domain import ASSIGNED, LoginTaken, WorkIdTaken
+from services.dispatch.domain import ASSIGNED, VISIT_SCHEDULED, LoginTaken, WorkIdTaken
 from services.dispatch.domain.qualifications import is_valid, person_ids
-from services.dispatch.models import Technician, TechnicianSkill, WorkOrder
+from services.dispatch.models import Technician, TechnicianSkill, Visit, WorkOrder
 from services.dispatch.repositories.qualifications import FakeQualifications, valid_clause
 from services.dispatch.repositories.work_orders import FakeWorkOrders
 from shared.auth import Principal
 from shared.domain import require_visible
 from shared.errors import NotFound
 from shared.unit_of_work import FakeRepository, SqlRepository, UnitOfWork
+
+# A visit's window: (start, end), aware, UTC.
+Window = tuple[dt.datetime, dt.datetime]
 
 
 class Technicians(ABC):
@@ -61,10 +65,18 @@ class Technicians(ABC):
         skill: str | None,
         excluding: uuid.UUID,
         qualified_on: dt.date | None = None,
+        free_between: Window | None = None,
     ) -> Technician | None:
         """The active technician of a region with the skill (if one is needed; with a
-        qualification in it valid on ``qualified_on``, if given) and the fewest open work
-        orders besides ``excluding``; ties broken by name, then id."""
+        qualification in it valid on ``qualified_on``, if given), with no other visit booked
+        in ``free_between``, and the fewest open work orders besides ``excluding``; ties
+        broken by name, then id."""
+
+    @abstractmethod
+    def booked_between(
+        self, technician_id: uuid.UUID, window: Window, *, excluding: uuid.UUID
+    ) -> Visit | None:
+        """A visit of another work order booked for the technician that overlaps ``window``."""
 
 
 class SqlTechnicians(SqlRepository[Technician], Technicians):
@@ -92,6 +104,7 @@ class SqlTechnicians(SqlRepository[Technician], Technicians):
         skill: str | None,
         excluding: uuid.UUID,
         qualified_on: dt.date | None = None,
+        free_between: Window | None = None,
     ) -> Technician | None:
         open_work = (
             select(func.count(WorkOrder.id))
@@ -112,7 +125,30 @@ class SqlTechnicians(SqlRepository[Technician], Technicians):
             )
             if qualified_on is not None:
                 query = query.where(valid_clause(skill, qualified_on))
+        if free_between is not None:
+            query = query.where(
+                ~exists().where(*_overlapping(Technician.id, free_between, excluding))
+            )
         return self.first(query.order_by(open_work, Technician.name, Technician.id))
+
+    def booked_between(
+        self, technician_id: uuid.UUID, window: Window, *, excluding: uuid.UUID
+    ) -> Visit | None:
+        found = select(Visit).where(*_overlapping(technician_id, window, excluding))
+        return self.session.scalars(found.order_by(Visit.window_start).limit(1)).first()
+
+
+def _overlapping(technician: Any, window: Window, excluding: uuid.UUID) -> tuple[Any, ...]:
+    """A booked (not yet visited) visit of the technician, of another work order, whose
+    window overlaps ``window`` (windows that only touch do not overlap)."""
+    start, end = window
+    return (
+        Visit.technician_id == technician,
+        Visit.status == VISIT_SCHEDULED,
+        Visit.work_order_id != excluding,
+        Visit.window_start < end,
+        Visit.window_end > start,
+    )
 
 
 class FakeTechnicians(FakeRepository[Technician], Technicians):
@@ -150,7 +186,13 @@ class FakeTechnicians(FakeRepository[Technician], Technicians):
         skill: str | None,
         excluding: uuid.UUID,
         qualified_on: dt.date | None = None,
+        free_between: Window | None = None,
     ) -> Technician | None:
+        def free(technician: Technician) -> bool:
+            return free_between is None or not self.booked_between(
+                technician.id, free_between, excluding=excluding
+            )
+
         def qualified(technician: Technician) -> bool:
             if skill is None or qualified_on is None:
                 return True
@@ -171,7 +213,24 @@ class FakeTechnicians(FakeRepository[Technician], Technicians):
                 and t.active
                 and (not skill or skill in t.skills)
                 and qualified(t)
+                and free(t)
             )
         )
         chosen = min(fitting, key=lambda t: (open_work(t), t.name, t.id), default=None)
         return self.uow.track(chosen) if chosen is not None else None
+
+    def booked_between(
+        self, technician_id: uuid.UUID, window: Window, *, excluding: uuid.UUID
+    ) -> Visit | None:
+        start, end = window
+        booked = (
+            v
+            for w in self.work_orders.items.values()
+            if w.id != excluding
+            for v in w.visits
+            if v.technician_id == technician_id
+            and v.status == VISIT_SCHEDULED
+            and v.window_start < end
+            and v.window_end > start
+        )
+        return min(booked, key=lambda v: v.window_start, default=None)

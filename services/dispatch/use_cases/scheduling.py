@@ -10,6 +10,7 @@ from services.dispatch.domain import SCHEDULABLE, misfits, require_open_window
 from services.dispatch.domain.field import appointment
 from services.dispatch.models import Technician, WorkOrder
 from services.dispatch.repositories import DispatchUnitOfWork
+from services.dispatch.repositories.technicians import Window
 from services.dispatch.use_cases.qualifications import is_qualified
 from services.dispatch.use_cases.technicians import choose_technician
 from shared.auth import Principal
@@ -19,17 +20,20 @@ BATCH_SIZE = 100
 
 
 def _technician_for(
-    uow: DispatchUnitOfWork, work_order: WorkOrder, *, named: uuid.UUID | None
+    uow: DispatchUnitOfWork, work_order: WorkOrder, *, named: uuid.UUID | None, window: Window
 ) -> tuple[Technician, bool]:
     """A pending visit that is moved keeps its technician (and how they were chosen) while
-    they still fit and nobody else is named; otherwise one is chosen."""
+    they still fit, are free in the new window and nobody else is named; otherwise one is
+    chosen."""
     pending = work_order.pending_visit
     if pending is not None and named is None:
         keep = uow.technicians.get(pending.technician_id)
         fits = keep is not None and not misfits(keep, work_order)
         if keep is not None and fits and is_qualified(uow, keep, work_order):
-            return keep, pending.auto_assigned
-    return choose_technician(uow, work_order=work_order, named=named)
+            busy = uow.technicians.booked_between(keep.id, window, excluding=work_order.id)
+            if busy is None:
+                return keep, pending.auto_assigned
+    return choose_technician(uow, work_order=work_order, named=named, window=window)
 
 
 def schedule_visit(
@@ -51,7 +55,8 @@ def schedule_visit(
     moving = pending is not None and pending.window_end >= now
     agreed = appointment(schedule_in, rescheduling=moving, customer=work_order.customer_name)
     work_order.miss_if_ended(at=now)
-    technician, auto = _technician_for(uow, work_order, named=schedule_in.get("technician_id"))
+    named = schedule_in.get("technician_id")
+    technician, auto = _technician_for(uow, work_order, named=named, window=(start, end))
     work_order.book(technician, auto=auto, window=(start, end), appointment=agreed, at=now)
     uow.commit()
     return work_order

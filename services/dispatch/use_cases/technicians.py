@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -9,10 +10,11 @@ from services.dispatch.domain import LoginTaken, WorkIdTaken, misfits, nobody_fi
 from services.dispatch.domain.field import issued_work_id
 from services.dispatch.models import Technician, WorkOrder
 from services.dispatch.repositories import DispatchUnitOfWork
+from services.dispatch.repositories.technicians import Window
 from services.dispatch.use_cases.qualifications import qualified_on, require_qualified
 from shared.auth import Principal
 from shared.domain import require_region
-from shared.errors import InvalidInput
+from shared.errors import Conflict, InvalidInput
 
 
 def _check_login_free(
@@ -85,11 +87,16 @@ def update_technician(
 
 
 def choose_technician(
-    uow: DispatchUnitOfWork, *, work_order: WorkOrder, named: uuid.UUID | None
+    uow: DispatchUnitOfWork,
+    *,
+    work_order: WorkOrder,
+    named: uuid.UUID | None,
+    window: Window | None = None,
 ) -> tuple[Technician, bool]:
     """The technician for a visit and whether dispatch chose them: the named one (who must
-    fit), else the active technician of the region with the needed skill and the fewest open
-    work orders (ties broken by name, then id)."""
+    fit, and be free in ``window``), else the active technician of the region with the
+    needed skill, free in ``window``, with the fewest open work orders (ties broken by name,
+    then id)."""
     if named is not None:
         technician = uow.technicians.get(named)
         if technician is None:
@@ -100,6 +107,8 @@ def choose_technician(
         if problems:
             raise InvalidInput("the named technician cannot take this visit", errors=problems)
         require_qualified(uow, technician, work_order)
+        if window is not None:
+            require_free(uow, technician, work_order, window)
         return technician, False
     day = qualified_on(uow, work_order)
     chosen = uow.technicians.least_busy(
@@ -107,9 +116,27 @@ def choose_technician(
         skill=work_order.required_skill,
         excluding=work_order.id,
         qualified_on=day,
+        free_between=window,
     )
     if chosen is None:
         skill = work_order.required_skill
         needing = f"{skill} (with a valid qualification)" if day and skill else skill
         raise nobody_fits(work_order.region, needing)
     return chosen, True
+
+
+def require_free(
+    uow: DispatchUnitOfWork, technician: Technician, work_order: WorkOrder, window: Window
+) -> None:
+    """409 naming ``technician_id`` when the technician has another visit in the window."""
+    booked = uow.technicians.booked_between(technician.id, window, excluding=work_order.id)
+    if booked is not None:
+        start, end = (  # as the API shows the windows: UTC with a Z
+            t.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+            for t in (booked.window_start, booked.window_end)
+        )
+        raise Conflict(
+            f"{technician.name} is already booked from {start} to {end} "
+            f"(work order {booked.work_order_id})",
+            errors={"technician_id": [f"already booked from {start} to {end}"]},
+        )

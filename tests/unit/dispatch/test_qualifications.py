@@ -178,7 +178,8 @@ def test_a_skill_not_listed_needs_no_qualification_and_a_work_id_counts_as_a_per
     record_qualification(
         uow, record=exam("W-BAI", taken_on=dt.date(2026, 1, 5), valid_until=dt.date(2028, 1, 5))
     )
-    schedule_visit(uow, work_order_id=welding.id, schedule_in=window(START + HOUR), by=AGENT)
+    later = window(START + 4 * HOUR)  # Bai is booked for the coating job until START + 3h
+    schedule_visit(uow, work_order_id=welding.id, schedule_in=later, by=AGENT)
     assert welding.technician_id == bai.id  # known to support by the badge's work ID
 
 

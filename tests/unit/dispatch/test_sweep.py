@@ -33,11 +33,16 @@ def at(hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
 
 
 def test_an_ended_window_with_no_check_in_is_missed_once() -> None:
-    dong = technician("Dong")
+    # three technicians: one may not be booked twice at once
+    dong, bai, chen = technician("Dong"), technician("Bai"), technician("Chen")
     ended, longer, visited = repair(), repair(), repair()
-    uow = make_uow(technicians=(dong,), work_orders=(ended, longer, visited))
-    for work_order, length in ((ended, 2 * HOUR), (longer, 4 * HOUR), (visited, 2 * HOUR)):
-        booking = window(NINE, length)  # 09:00-11:00, 09:00-13:00, 09:00-11:00
+    uow = make_uow(technicians=(dong, bai, chen), work_orders=(ended, longer, visited))
+    for work_order, length, tech in (
+        (ended, 2 * HOUR, bai),
+        (longer, 4 * HOUR, chen),
+        (visited, 2 * HOUR, dong),
+    ):
+        booking = window(NINE, length, technician_id=tech.id)  # 09-11, 09-13, 09-11
         schedule_visit(uow, work_order_id=work_order.id, schedule_in=booking, by=AGENT)
     clock = clock_of(uow)
     clock.at = at(10)
@@ -59,7 +64,7 @@ def test_an_ended_window_with_no_check_in_is_missed_once() -> None:
         "ticket_id": str(ended.ticket_id),
         "kind": "repair",
         "visit_number": 1,
-        "technician_id": str(dong.id),
+        "technician_id": str(bai.id),
         "window_start": "2026-11-02T09:00:00+00:00",
         "window_end": "2026-11-02T11:00:00+00:00",
         "detected_at": "2026-11-02T11:00:01+00:00",
@@ -72,22 +77,22 @@ def test_an_ended_window_with_no_check_in_is_missed_once() -> None:
         "in_progress",
     )
     with pytest.raises(Conflict):  # the visit is judged: missed
-        check_in(uow, work_order_id=ended.id, check_in_in=arrival(), by=as_technician(dong))
+        check_in(uow, work_order_id=ended.id, check_in_in=arrival(), by=as_technician(bai))
     again = schedule_visit(uow, work_order_id=ended.id, schedule_in=window(at(12)), by=AGENT)
     assert [v.number for v in again.visits] == [1, 2] and again.visit_count == 2
 
 
 def test_a_batch_takes_the_oldest_ends_first_and_the_next_sweep_the_rest() -> None:
-    dong = technician("Dong")
+    crew = technician("Dong"), technician("Bai"), technician("Chen")
     ends_11, ends_10, ends_1030 = repair(), repair(), repair()
-    uow = make_uow(technicians=(dong,), work_orders=(ends_11, ends_10, ends_1030))
+    uow = make_uow(technicians=crew, work_orders=(ends_11, ends_10, ends_1030))
     start = at(8, 30)
-    for work_order, length in (
-        (ends_11, dt.timedelta(hours=2.5)),
-        (ends_10, dt.timedelta(hours=1.5)),
-        (ends_1030, 2 * HOUR),
+    for work_order, length, tech in (
+        (ends_11, dt.timedelta(hours=2.5), crew[0]),
+        (ends_10, dt.timedelta(hours=1.5), crew[1]),
+        (ends_1030, 2 * HOUR, crew[2]),
     ):
-        booking = window(start, length)
+        booking = window(start, length, technician_id=tech.id)
         schedule_visit(uow, work_order_id=work_order.id, schedule_in=booking, by=AGENT)
     clock_of(uow).at = at(12)
 
@@ -103,11 +108,12 @@ def test_a_batch_takes_the_oldest_ends_first_and_the_next_sweep_the_rest() -> No
 
 
 def test_the_grace_period_delays_the_miss_but_not_the_judgement() -> None:
-    dong = technician("Dong")
+    dong, bai = technician("Dong"), technician("Bai")
     late, ended = repair(), repair()
-    uow = make_uow(technicians=(dong,), work_orders=(late, ended), missed_grace_seconds="600")
-    for work_order in (late, ended):
-        schedule_visit(uow, work_order_id=work_order.id, schedule_in=window(NINE), by=AGENT)
+    uow = make_uow(technicians=(dong, bai), work_orders=(late, ended), missed_grace_seconds="600")
+    for work_order, tech in ((late, dong), (ended, bai)):
+        booking = window(NINE, technician_id=tech.id)
+        schedule_visit(uow, work_order_id=work_order.id, schedule_in=booking, by=AGENT)
     clock = clock_of(uow)
 
     clock.at = at(11, 10)  # ten minutes after the end: still inside the grace
