@@ -44,9 +44,10 @@ class Network:
     def env(self, name: str, **extra: str) -> dict[str, str]:
         return service_env(name, self.database(name), self.amqp_url, self.log_dir, **extra)
 
-    def web(self, name: str, workers: int = 2) -> str:
+    def web(self, name: str, workers: int = 2, **extra: str) -> str:
         port = self.ports.setdefault(name, free_port())
-        proc = gunicorn_proc(name, port, self.env(name), self.log_dir, workers=workers).start()
+        env = self.env(name, **extra)
+        proc = gunicorn_proc(name, port, env, self.log_dir, workers=workers).start()
         self.procs.append(proc)
         base = f"http://127.0.0.1:{port}"
         wait_http(f"{base}/healthz")

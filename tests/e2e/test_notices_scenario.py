@@ -84,6 +84,7 @@ def _book_tomorrow(dispatch: str, ticket_id: str, hour: int, technician_id: str)
         "window_start": start.isoformat(),
         "window_end": (start + dt.timedelta(hours=2)).isoformat(),
         "technician_id": technician_id,
+        "agreed_via": "phone",
     }
     post(f"{dispatch}/work-orders/{order['id']}/schedule", window, "agent")
     return str(order["id"])
@@ -118,7 +119,12 @@ def _reminders_command(network: Network) -> None:
 def _finish_visit(dispatch: str, work_order_id: str) -> None:
     orders = f"{dispatch}/work-orders/{work_order_id}"
     post(f"{orders}/departure", {}, "technician", sub="tech-dong")
-    check_in = {"identity_verified": True, "product_model": "CP-400"}
+    check_in = {
+        "identity_verified": True,
+        "product_model": "CP-400",
+        "work_id_shown": "W-DONG",
+        "symptom_check": {"confirmed": True, "observed": "anode spent"},
+    }
     arrived = post(f"{orders}/check-in", check_in, "technician", sub="tech-dong")
     record = {
         "work_performed": "replaced the anode",
@@ -142,7 +148,7 @@ def test_each_customer_gets_each_notice_once_in_their_language(
     technician = post(
         f"{dispatch}/technicians",
         {"name": "Dong", "kind": "employee", "region": "east", "skills": ["coating"],
-         "user_sub": "tech-dong"},
+         "user_sub": "tech-dong", "work_id": "W-DONG"},
         "manager",
     )  # fmt: skip
     orders = {
@@ -208,7 +214,7 @@ def test_a_sender_killed_before_or_after_sending_loses_nothing(
     technician = post(
         f"{dispatch}/technicians",
         {"name": "Dong", "kind": "employee", "region": "east", "skills": ["coating"],
-         "user_sub": "tech-dong"},
+         "user_sub": "tech-dong", "work_id": "W-DONG"},
         "manager",
     )  # fmt: skip
     _book_tomorrow(dispatch, _accepted_ticket(intake, "ann@example.com"), 10, technician["id"])
