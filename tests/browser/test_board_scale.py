@@ -21,7 +21,7 @@ def _booked(stack: Stack, n: int, technician_id: str, day: dt.date) -> None:
     """One work order opened through intake (south) and booked with the technician."""
     name = f"Customer {n:03d}"
     work_order = _work_order(stack, name, f"{n} Long Road, Guangzhou", "+86 20 5555 0000", "south")
-    hour = 8 + n % 10
+    hour = 8 + n // TECHNICIANS  # a technician's k-th visit at 08:00 + k h: none overlap
     window = {
         "technician_id": technician_id,
         "window_start": f"{day}T{hour:02d}:00:00+08:00",

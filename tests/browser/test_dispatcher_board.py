@@ -96,11 +96,12 @@ def test_board_assigns_and_moves_visits_showing_dispatchs_refusal(
     )
 
 
-def test_a_dispatcher_alone_sees_the_day_but_not_the_work_dispatch_keeps_from_them(
+def test_a_dispatcher_alone_sees_the_day_and_the_work_waiting_for_a_visit(
     page: Page, console_url: str
 ) -> None:
-    """Dispatch admits the dispatcher role to routes only: the board still shows the day."""
+    """Dispatch admits the dispatcher role (no agent role besides) to its work orders and
+    scheduling: the board shows the day and the work waiting for a visit."""
     sign_in(page, console_url, "dispatcher-only")
     expect(page.get_by_role("heading", name="Dispatch board")).to_be_visible()  # their home
     expect(page.get_by_role("table")).to_be_visible()
-    expect(page.get_by_role("heading", name="Waiting for a visit")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Waiting for a visit")).to_have_count(1)

@@ -107,6 +107,7 @@ def accepted_repair(intake: str, dispatch: str) -> tuple[dict[str, Any], dict[st
     window = {
         "window_start": now().isoformat(),
         "window_end": (now() + dt.timedelta(hours=2)).isoformat(),
+        "agreed_via": "phone",
     }
     post(f"{orders}/schedule", window, "agent")
     arrived = now()
@@ -114,6 +115,8 @@ def accepted_repair(intake: str, dispatch: str) -> tuple[dict[str, Any], dict[st
         "arrived_at": arrived.isoformat(),
         "identity_verified": True,
         "product_model": "CP-400",
+        "work_id_shown": "W-DONG",
+        "symptom_check": {"confirmed": True, "observed": "anode spent"},
     }
     post(f"{orders}/check-in", check_in, "technician", sub=TECH)
     record = {
@@ -126,7 +129,8 @@ def accepted_repair(intake: str, dispatch: str) -> tuple[dict[str, Any], dict[st
         "customer_signature": "Li Wei",
     }
     post(f"{orders}/completion", record, "technician", sub=TECH)
-    post(f"{orders}/acceptance", {"accepted": True, "rating": 5}, "agent")
+    answer = {"accepted": True, "rating": 5, "confirmation": {"method": "agent_call"}}
+    post(f"{orders}/acceptance", answer, "agent")
     return ticket, get(orders, "agent")
 
 
@@ -147,6 +151,7 @@ def test_a_questionnaire_answered_through_its_link_reaches_the_exchange(listenin
             "region": "east",
             "skills": ["coating"],
             "user_sub": TECH,
+            "work_id": "W-DONG",
         },
         "manager",
     )
