@@ -1,6 +1,7 @@
 """The dispatcher's board: technicians by hours of a region's day, built from dispatch's
 routes; a waiting work order assigned, and a booked visit moved, through the board's forms,
-with dispatch's refusal of a move that does not say who asked for it shown by its field."""
+with dispatch's refusals (a move that does not say who asked for it, a technician booked twice
+at once) shown by the field they name."""
 
 from __future__ import annotations
 
@@ -105,3 +106,40 @@ def test_a_dispatcher_alone_sees_the_day_and_the_work_waiting_for_a_visit(
     expect(page.get_by_role("heading", name="Dispatch board")).to_be_visible()  # their home
     expect(page.get_by_role("table")).to_be_visible()
     expect(page.get_by_role("heading", name="Waiting for a visit")).to_have_count(1)
+
+
+def test_the_board_refuses_a_double_booking_with_dispatchs_message(
+    page: Page, stack: Stack, console_url: str
+) -> None:
+    suffix = uuid.uuid4().hex[:4]
+    ai = _technician(stack, f"Ai {suffix}")
+    day = dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=6)
+    booked = _work_order(stack, f"Booked {suffix}", "3 Quay Road, Ningbo", "+86 574 5555 0301")
+    waiting = _work_order(stack, f"Waiting {suffix}", "9 Mill Lane, Suzhou", "+86 512 5555 0302")
+    window = {
+        "technician_id": ai["id"],
+        "window_start": f"{day}T09:00:00+08:00",
+        "window_end": f"{day}T11:00:00+08:00",
+        "agreed_via": "phone",
+    }
+    _post(f"{stack.urls['dispatch']}/work-orders/{booked}/schedule", window, "agent")
+
+    sign_in(page, console_url, "dispatcher-east")
+    expect(page.get_by_role("link", name="Dispatch board")).to_be_visible()  # signed in
+    page.goto(f"{console_url}/board?date={day}")
+    page.get_by_role("link", name=f"Assign the visit of Waiting {suffix}").click()
+    page.get_by_label("Technician").select_option(label=f"Ai {suffix}")
+    page.get_by_label("From").fill("10:00")  # inside Ai's 09:00-11:00
+    page.get_by_label("Until").fill("12:00")
+    page.get_by_label("Agreed with the customer by").select_option("phone")
+    page.get_by_role("button", name="Book the visit").click()
+
+    # dispatch's own message, by the field it names (the booked window in UTC)
+    expect(page.locator("#technician_id-error")).to_have_text(
+        f"already booked from {day}T01:00:00Z to {day}T03:00:00Z"
+    )
+    expect(page.get_by_label("Technician")).to_have_attribute("aria-invalid", "true")
+    waiting_order = requests.get(
+        f"{stack.urls['dispatch']}/work-orders/{waiting}", headers=auth("manager"), timeout=10
+    ).json()
+    assert (waiting_order["status"], waiting_order["visits"]) == ("unscheduled", [])
