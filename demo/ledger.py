@@ -1,0 +1,94 @@
+"""The simulator's own ledger of outcomes, and the KPIs they imply, computed here from the SPEC's
+definitions (section 3, kpi) and never from kpi's code.
+
+Each fact is kept with the moment that decides it; its month is that moment's calendar month in
+its region's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# The KPIs compared: name -> (kind, what kpi calls it). "share" compares numerator and
+# denominator; "rated" compares those and the mean rating too.
+COMPARED = (
+    ("repair_timeliness", "share"),
+    ("first_time_fix", "share"),
+    ("csat", "rated"),
+    ("complaint_timeliness", "share"),
+    ("complaint_satisfaction", "rated"),
+)
+
+
+@dataclass
+class Measure:
+    """Hits out of a count, and the sum of ratings for the rated ones."""
+
+    hits: int = 0
+    count: int = 0
+    rating_sum: int = 0
+
+    def add(self, hit: bool, rating: int = 0) -> None:
+        self.hits += int(hit)
+        self.count += 1
+        self.rating_sum += rating
+
+    @property
+    def mean_rating(self) -> float | None:
+        return self.rating_sum / self.count if self.count else None
+
+
+Scope = tuple[str, str]  # (month, region)
+
+
+@dataclass
+class Ledger:
+    """What the simulator did, as KPI contributions per (month, region)."""
+
+    zones: dict[str, str]
+    measures: dict[Scope, dict[str, Measure]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Measure))
+    )
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def month(self, region: str, moment: dt.datetime) -> str:
+        zone = zoneinfo.ZoneInfo(self.zones.get(region, "Asia/Shanghai"))
+        return moment.astimezone(zone).strftime("%Y-%m")
+
+    def _add(self, kpi: str, region: str, at: dt.datetime, hit: bool, rating: int = 0) -> None:
+        self.measures[(self.month(region, at), region)][kpi].add(hit, rating)
+
+    def visit(self, region: str, *, window_end: dt.datetime, arrived: dt.datetime | None) -> None:
+        """A visit judged: on time when arrived by the window's end (month of the arrival);
+        a missed window is late, in the month the window ended."""
+        self.counts["visits"] += 1
+        if arrived is None:
+            self.counts["missed visits"] += 1
+            self._add("repair_timeliness", region, window_end, False)
+        else:
+            self.counts["late visits"] += int(arrived > window_end)
+            self._add("repair_timeliness", region, arrived, arrived <= window_end)
+
+    def rating(self, region: str, at: dt.datetime, rating: int) -> None:
+        """An acceptance rating (accepting or rejecting a repair)."""
+        self._add("csat", region, at, rating >= 4, rating)
+
+    def outcome(self, region: str, at: dt.datetime, *, first_time: bool, escalated: bool) -> None:
+        """A work order's final outcome: accepted (first time or not) or escalated."""
+        self.counts["escalated work orders" if escalated else "accepted work orders"] += 1
+        self._add("first_time_fix", region, at, first_time and not escalated)
+
+    def complaint_closed(self, region: str, closed_at: dt.datetime, in_time: bool) -> None:
+        self.counts["complaints closed"] += 1
+        self._add("complaint_timeliness", region, closed_at, in_time)
+
+    def complaint_feedback(
+        self, region: str, at: dt.datetime, satisfied: bool, rating: int
+    ) -> None:
+        self._add("complaint_satisfaction", region, at, satisfied, rating)
+
+    def scopes(self) -> list[Scope]:
+        return sorted(self.measures)

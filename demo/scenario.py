@@ -1,0 +1,117 @@
+"""A month of operations, day by day: every region's calls (repairs and complaints) at their
+simulated moments, then a round of visits for every open work order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from demo.client import Api, now
+from demo.complaints import handle_complaint
+from demo.ledger import Ledger
+from demo.repairs import SKILL, WorkOrder, open_ticket, run_round, work_order_for
+from demo.rhythm import call_times, month_days
+
+TECHNICIANS_PER_REGION = 3
+COMPLAINT_SHARE = 0.3  # complaints per repair call
+MAX_TAIL_ROUNDS = 30
+
+
+@dataclass
+class Options:
+    month: str
+    seed: int
+    tickets_per_day: float
+    days: int | None
+    regions: tuple[str, ...]
+    progress: bool = True
+
+
+@dataclass
+class Run:
+    api: Api
+    ledger: Ledger
+    calendars: dict[str, dict[str, Any]]
+    options: Options
+    technicians: dict[str, dict[str, str]] = field(default_factory=dict)
+    by_region: dict[str, list[str]] = field(default_factory=dict)
+    orders: list[WorkOrder] = field(default_factory=list)
+
+
+def hire(run: Run) -> None:
+    """A few technicians per region, under subjects the simulator signs check-ins with."""
+    tag = f"{run.options.seed}-{int(time.time())}"
+    for region in run.options.regions:
+        for i in range(TECHNICIANS_PER_REGION):
+            sub = f"sim-tech-{region}-{i}-{tag}"
+            body = {
+                "name": f"Sim Technician {region} {i}",
+                "kind": "employee",
+                "region": region,
+                "skills": [SKILL],
+                "user_sub": sub,
+            }
+            tech = run.api.post("dispatch", "/technicians", body, "manager")
+            run.technicians[tech["id"]] = {"sub": sub, "work_id": tech["work_id"]}
+            run.by_region.setdefault(region, []).append(tech["id"])
+
+
+def simulate_day(run: Run, day: dt.date) -> None:
+    """The day's calls in every region, then one round of visits."""
+    latest = now() - dt.timedelta(hours=4)  # leave room for every step after the call
+    tickets: list[tuple[str, dict[str, Any], str]] = []
+    for region in run.options.regions:
+        rng = random.Random(f"{run.options.seed}/{region}/{day}")
+        calendar = run.calendars[region]
+        for n, moment in enumerate(call_times(rng, calendar, day, run.options.tickets_per_day)):
+            if moment < latest:
+                ticket = open_ticket(run.api, region, moment, rng)
+                tickets.append((region, ticket, f"{run.options.seed}/{region}/{day}/{n}"))
+        mean = run.options.tickets_per_day * COMPLAINT_SHARE
+        for moment in call_times(rng, calendar, day, mean):
+            if moment < latest:
+                handle_complaint(run.api, run.ledger, region, moment, rng)
+    for region, ticket, seed in tickets:
+        order = work_order_for(run.api, ticket, region, seed)
+        order.technicians = run.by_region[region]
+        run.orders.append(order)
+    run_round(run.api, run.ledger, run.orders, run.technicians)
+    run.orders = [o for o in run.orders if not o.done]
+
+
+def finish(run: Run) -> None:
+    """Rounds until every work order has its outcome."""
+    for _ in range(MAX_TAIL_ROUNDS):
+        if not run.orders:
+            return
+        run_round(run.api, run.ledger, run.orders, run.technicians)
+        run.orders = [o for o in run.orders if not o.done]
+    raise RuntimeError(f"{len(run.orders)} work orders still open after {MAX_TAIL_ROUNDS} rounds")
+
+
+def progress(done: int, total: int, started: float, note: str) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    elapsed = time.monotonic() - started
+    bar = "#" * filled + "." * (width - filled)
+    sys.stderr.write(f"\r[{bar}] {done}/{total} days {elapsed:5.0f}s {note:<40}")
+    sys.stderr.flush()
+
+
+def simulate(run: Run) -> None:
+    days = month_days(run.options.month)[: run.options.days]
+    started = time.monotonic()
+    hire(run)
+    for i, day in enumerate(days):
+        if run.options.progress:
+            progress(i, len(days), started, f"{day} ({run.api.calls} requests)")
+        simulate_day(run, day)
+    if run.options.progress:
+        progress(len(days), len(days), started, f"finishing ({run.api.calls} requests)")
+    finish(run)
+    if run.options.progress:
+        sys.stderr.write("\n")
