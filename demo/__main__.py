@@ -14,7 +14,7 @@ from pathlib import Path
 from demo.client import Api, wait_for
 from demo.ledger import Ledger
 from demo.network import Network, existing, start
-from demo.report import settle, table
+from demo.report import Row, settle, table
 from demo.rhythm import REGIONS, load_calendars, previous_month
 from demo.scenario import Options, Run, simulate
 
@@ -68,24 +68,33 @@ def _network(args: argparse.Namespace) -> Network:
     return network
 
 
-def run(args: argparse.Namespace, network: Network) -> int:
-    api = Api(network.urls, network.secret)
+def simulate_and_compare(
+    api: Api, options: Options, settle_seconds: float
+) -> tuple[list[Row], Ledger, float]:
+    """Simulate, then compare until kpi agrees or ``settle_seconds`` pass: the rows, the
+    ledger and how long the simulation took."""
     wait_for(api.ready, timeout=120, what="every service ready")
-    month = args.month or previous_month(dt.datetime.now(SHANGHAI).date())
-    regions = tuple(r for r in args.regions.split(",") if r)
     calendars = load_calendars()
-    ledger = Ledger({r: calendars[r]["timezone"] for r in regions})
-    options = Options(
-        month, args.seed, args.tickets_per_day, args.days, regions, not args.no_progress
-    )
+    ledger = Ledger({r: calendars[r]["timezone"] for r in options.regions})
     started = time.monotonic()
     simulate(Run(api, ledger, calendars, options))
     simulated = time.monotonic() - started
-    rows = settle(api, ledger, args.settle_seconds)
+    return settle(api, ledger, settle_seconds), ledger, simulated
+
+
+def run(args: argparse.Namespace, network: Network) -> int:
+    api = Api(network.urls, network.secret)
+    month = args.month or previous_month(dt.datetime.now(SHANGHAI).date())
+    regions = tuple(r for r in args.regions.split(",") if r)
+    options = Options(
+        month, args.seed, args.tickets_per_day, args.days, regions, not args.no_progress
+    )
+    rows, ledger, simulated = simulate_and_compare(api, options, args.settle_seconds)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(ledger.counts.items()))
+    days = f", {args.days} days" if args.days else ""
     print(
-        f"simulated {month} (seed {args.seed}, {args.tickets_per_day} tickets/day/region"
-        f"{f', {args.days} days' if args.days else ''}) in {simulated:.0f}s, "
-        f"{api.calls} requests; " + ", ".join(f"{k} {v}" for k, v in sorted(ledger.counts.items()))
+        f"simulated {month} (seed {args.seed}, {args.tickets_per_day} tickets/day/region{days})"
+        f" in {simulated:.0f}s, {api.calls} requests; {counts}"
     )
     print(NOTE.format(month=month))
     print(table(rows))

@@ -8,12 +8,12 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import jwt
 import requests
 
-from shared.auth import mint_token
-
-SERVICES = ("intake", "dispatch", "maintenance", "returns", "complaints", "billing", "kpi")
-DEFAULT_PORTS = dict(zip(SERVICES, range(8001, 8008), strict=True))
+ALL_SERVICES = ("intake", "dispatch", "maintenance", "returns", "complaints", "billing", "kpi")
+DEFAULT_PORTS = dict(zip(ALL_SERVICES, range(8001, 8008), strict=True))
+SERVICES = ("intake", "dispatch", "complaints", "kpi")  # the ones the simulator drives
 T = TypeVar("T")
 
 
@@ -43,6 +43,21 @@ def wait_for(predicate: Callable[[], T | None], *, timeout: float, what: str) ->
         interval = min(interval * 1.5, 0.5)
 
 
+def token(secret: str, role: str, sub: str) -> str:
+    """A bearer token as ``aftercare token`` mints it (HS256, issuer aftercare, an audience
+    per service), signed with the network's local secret."""
+    moment = now()
+    claims = {
+        "sub": sub,
+        "roles": [role],
+        "iss": "aftercare",
+        "aud": [f"aftercare.{s}" for s in (*ALL_SERVICES, "support")],
+        "iat": moment,
+        "exp": moment + dt.timedelta(hours=12),
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
 class Api:
     """One session to every service, a token per (role, subject)."""
 
@@ -56,13 +71,7 @@ class Api:
     def _headers(self, role: str, sub: str) -> dict[str, str]:
         key = (role, sub)
         if key not in self._tokens:
-            self._tokens[key] = mint_token(
-                key=self.secret,
-                sub=sub,
-                roles=[role],
-                audiences=[f"aftercare.{s}" for s in (*SERVICES, "support")],
-                ttl=dt.timedelta(hours=12),
-            )
+            self._tokens[key] = token(self.secret, role, sub)
         return {"Authorization": f"Bearer {self._tokens[key]}"}
 
     def call(

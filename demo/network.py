@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from demo.client import DEFAULT_PORTS, SERVICES
+from demo.client import ALL_SERVICES, DEFAULT_PORTS, SERVICES
 
 REPO = Path(__file__).resolve().parent.parent
 OTHER_PROCESSES = ("support", "console")  # started by the runner too; need ports of their own
@@ -58,7 +58,7 @@ def start(var_root: Path | None = None, extra_env: dict[str, str] | None = None)
     """Start every service in a fresh var directory; returns at once (poll readiness)."""
     var_dir = Path(tempfile.mkdtemp(prefix="demo-", dir=var_root))
     secret = secrets.token_urlsafe(32)
-    ports = {s: free_port() for s in (*SERVICES, *OTHER_PROCESSES)}
+    ports = {s: free_port() for s in (*ALL_SERVICES, *OTHER_PROCESSES)}
     env = dict(os.environ)
     env.update({f"AFTERCARE_{name.upper()}_PORT": str(port) for name, port in ports.items()})
     env.update(

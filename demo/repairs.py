@@ -139,7 +139,7 @@ def _check_in(
 def _repair(api: Api, order: WorkOrder, arrived: dt.datetime, sub: str) -> bool:
     """Complete the repair; whether it was fixed."""
     fixed = order.rng.random() < (0.8 if order.repaired_visits == 0 else 0.7)
-    record = {
+    record: dict[str, Any] = {
         "work_performed": "stripped and recoated the seam",
         "labour_hours": "1.50",
         "result": "fixed" if fixed else "not_fixed",
