@@ -45,7 +45,7 @@ def _feedback(api: Api, cid: str, at: dt.datetime, satisfied: bool, rating: int)
 
 def _file(api: Api, region: str, filed: dt.datetime, rng: random.Random) -> dict[str, Any]:
     body = {
-        "channel": rng.choice(("hotline", "hotline", "email", "web")),
+        "channel": rng.choice(("hotline", "hotline", "email", "chat")),
         "category": rng.choice(CATEGORIES),
         "severity": rng.choice(("low", "medium", "medium", "high")),
         "subject": "the repainted pipe is blistering again",
