@@ -12,12 +12,14 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-# The KPIs compared: name -> (kind, what kpi calls it). "share" compares numerator and
-# denominator; "rated" compares those and the mean rating too.
+# The KPIs compared, as kpi names them, and how: "share" compares numerator and denominator;
+# "rated" those and the mean rating too; "duration" the count and the mean (to the second).
 COMPARED = (
     ("repair_timeliness", "share"),
     ("first_time_fix", "share"),
     ("csat", "rated"),
+    ("mean_time_to_repair", "duration"),
+    ("followup_satisfaction", "rated"),
     ("complaint_timeliness", "share"),
     ("complaint_satisfaction", "rated"),
 )
@@ -80,6 +82,15 @@ class Ledger:
         """A work order's final outcome: accepted (first time or not) or escalated."""
         self.counts["escalated work orders" if escalated else "accepted work orders"] += 1
         self._add("first_time_fix", region, at, first_time and not escalated)
+
+    def repair_time(self, region: str, reported: dt.datetime, accepted: dt.datetime) -> None:
+        """Ticket reported -> repair accepted, in whole seconds, in the month of acceptance."""
+        seconds = int((accepted - reported).total_seconds())
+        self._add("mean_time_to_repair", region, accepted, True, seconds)
+
+    def follow_up(self, region: str, at: dt.datetime, satisfaction: int) -> None:
+        self.counts["follow-up calls"] += 1
+        self._add("followup_satisfaction", region, at, satisfaction >= 4, satisfaction)
 
     def complaint_closed(self, region: str, closed_at: dt.datetime, in_time: bool) -> None:
         self.counts["complaints closed"] += 1

@@ -21,6 +21,7 @@ MODEL = "CP-400"
 SKILL = "coating"
 ESCALATE_AFTER = 3  # failed visits on a product defect before escalation (SPEC: default 3)
 SHORT_WINDOW = dt.timedelta(seconds=1.5)
+FOLLOW_UP_SHARE = 0.4
 NATURES = ("product_defect", "installation", "usage", "wear", "environment", "other")
 
 
@@ -32,6 +33,7 @@ class WorkOrder:
     region: str
     nature: str
     rng: random.Random
+    reported: dt.datetime
     failed: int = 0
     repaired_visits: int = 0
     plan: str = ""
@@ -87,7 +89,7 @@ def open_ticket(api: Api, region: str, reported: dt.datetime, rng: random.Random
         {"accepted": True, "answered_at": _at(answered)},
         "agent",
     )
-    return {"id": ticket["id"], "nature": nature}
+    return {"id": ticket["id"], "nature": nature, "reported": reported}
 
 
 def work_order_for(api: Api, ticket: dict[str, Any], region: str, seed: str) -> WorkOrder:
@@ -97,7 +99,8 @@ def work_order_for(api: Api, ticket: dict[str, Any], region: str, seed: str) -> 
         timeout=60,
         what=f"the work order of ticket {ticket['id']}",
     )
-    return WorkOrder(found[0]["id"], region, ticket["nature"], random.Random(seed))
+    rng = random.Random(seed)
+    return WorkOrder(found[0]["id"], region, ticket["nature"], rng, ticket["reported"])
 
 
 def book(api: Api, order: WorkOrder) -> None:
@@ -168,7 +171,10 @@ def _answer(api: Api, ledger: Ledger, order: WorkOrder, fixed: bool) -> None:
     if fixed:
         first = order.repaired_visits == 1
         ledger.outcome(order.region, answered, first_time=first, escalated=False)
+        ledger.repair_time(order.region, order.reported, answered)
         order.done = True
+        if order.rng.random() < FOLLOW_UP_SHARE:
+            follow_up(api, ledger, order, rating)
         return
     order.failed += 1
     if order.nature == "product_defect" and order.failed >= ESCALATE_AFTER:
@@ -176,6 +182,16 @@ def _answer(api: Api, ledger: Ledger, order: WorkOrder, fixed: bool) -> None:
         order.done = True
         if result.get("status") != "escalated":
             raise RuntimeError(f"work order {order.id} was expected to escalate: {result}")
+
+
+def follow_up(api: Api, ledger: Ledger, order: WorkOrder, rating: int) -> None:
+    """A follow-up call after an accepted repair. Dispatch dates it now (no client time), so
+    the ledger dates it by the clock just before the call."""
+    satisfaction = max(1, min(5, rating + order.rng.choice((-1, 0, 0, 0, 1))))
+    at = now()
+    body = {"satisfaction": satisfaction, "remarks": "checked a week later"}
+    api.post("dispatch", f"/work-orders/{order.id}/follow-up", body, "agent")
+    ledger.follow_up(order.region, at, satisfaction)
 
 
 def visit(

@@ -22,13 +22,18 @@ class Row:
     @property
     def agrees(self) -> bool:
         (en, ed, em), (rn, rd, rm) = self.expected, self.reported
-        same_mean = em is None or rm is None or abs(em - rm) < 1e-4
+        # kpi keeps whole seconds per repair; a mean within a second is the same figure.
+        tolerance = 1.0 if self.kpi == "mean_time_to_repair" else 1e-4
+        same_mean = em is None or rm is None or abs(em - rm) < tolerance
         return (en, ed) == (rn, rd) and same_mean and (em is None) == (rm is None)
 
 
 def _reported(value: dict[str, Any] | None, kind: str) -> tuple[int, int, float | None]:
     if not value:
         return (0, 0, None)
+    if kind == "duration":  # (count, count, mean seconds)
+        repairs = int(value.get("repairs") or 0)
+        return (repairs, repairs, value.get("mean_seconds") if repairs else None)
     mean = value.get("mean_rating") if kind == "rated" else None
     return (int(value["numerator"] or 0), int(value["denominator"] or 0), mean)
 
@@ -36,7 +41,8 @@ def _reported(value: dict[str, Any] | None, kind: str) -> tuple[int, int, float 
 def _expected(measure: Measure | None, kind: str) -> tuple[int, int, float | None]:
     if measure is None or not measure.count:
         return (0, 0, None)
-    return (measure.hits, measure.count, measure.mean_rating if kind == "rated" else None)
+    mean = measure.mean_rating if kind in ("rated", "duration") else None
+    return (measure.hits, measure.count, mean)
 
 
 def compare(api: Api, ledger: Ledger) -> list[Row]:
@@ -63,8 +69,10 @@ def settle(api: Api, ledger: Ledger, timeout: float) -> list[Row]:
         interval = min(interval * 1.5, 3.0)
 
 
-def _cell(value: tuple[int, int, float | None]) -> str:
+def _cell(kpi: str, value: tuple[int, int, float | None]) -> str:
     n, d, mean = value
+    if kpi == "mean_time_to_repair":
+        return f"{d} repairs" + (f" mean {mean / 3600:.2f} h" if mean is not None else "")
     text = f"{n}/{d}" + (f" {n / d:.3f}" if d else "")
     return text + (f" mean {mean:.3f}" if mean is not None else "")
 
@@ -77,6 +85,6 @@ def table(rows: list[Row]) -> str:
         mark = "ok" if r.agrees else "DIFFERS"
         lines.append(
             f"{r.month:<8} {r.region:<10} {r.kpi:<23} "
-            f"{_cell(r.expected):<26} {_cell(r.reported):<26} {mark}"
+            f"{_cell(r.kpi, r.expected):<26} {_cell(r.kpi, r.reported):<26} {mark}"
         )
     return "\n".join(lines)
