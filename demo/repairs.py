@@ -34,6 +34,7 @@ class WorkOrder:
     nature: str
     rng: random.Random
     reported: dt.datetime
+    chargeable: bool = False  # out of warranty: billing drafts an invoice per visit
     failed: int = 0
     repaired_visits: int = 0
     plan: str = ""
@@ -52,7 +53,9 @@ def _capped(moment: dt.datetime) -> dt.datetime:
 
 
 def open_ticket(api: Api, region: str, reported: dt.datetime, rng: random.Random) -> dict[str, Any]:
-    """A call at ``reported``, assessed within hours and the solution agreed (past times)."""
+    """A call at ``reported``, assessed within hours and the solution agreed (past times).
+    Three products in ten are out of warranty (bought 2022-06; the warranty is 24 months)."""
+    out_of_warranty = rng.random() < 0.3
     body = {
         "channel": rng.choice(("hotline", "hotline", "hotline", "email", "web", "chat")),
         "kind": "repair",
@@ -62,7 +65,7 @@ def open_ticket(api: Api, region: str, reported: dt.datetime, rng: random.Random
         "product": {
             "model": MODEL,
             "serial_no": f"SIM-{rng.getrandbits(48):012x}",
-            "purchase_date": "2025-03-01",
+            "purchase_date": "2022-06-01" if out_of_warranty else "2025-03-01",
         },
         "symptom": "coating blistering near the weld seam",
         "reported_at": _at(reported),
@@ -89,7 +92,7 @@ def open_ticket(api: Api, region: str, reported: dt.datetime, rng: random.Random
         {"accepted": True, "answered_at": _at(answered)},
         "agent",
     )
-    return {"id": ticket["id"], "nature": nature, "reported": reported}
+    return {"id": ticket["id"], "nature": nature, "reported": reported, "oow": out_of_warranty}
 
 
 def work_order_for(api: Api, ticket: dict[str, Any], region: str, seed: str) -> WorkOrder:
@@ -100,7 +103,9 @@ def work_order_for(api: Api, ticket: dict[str, Any], region: str, seed: str) -> 
         what=f"the work order of ticket {ticket['id']}",
     )
     rng = random.Random(seed)
-    return WorkOrder(found[0]["id"], region, ticket["nature"], rng, ticket["reported"])
+    order = WorkOrder(found[0]["id"], region, ticket["nature"], rng, ticket["reported"])
+    order.chargeable = ticket["oow"]
+    return order
 
 
 def book(api: Api, order: WorkOrder) -> None:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from demo.billing import publish_fee_schedule, settle_invoices
 from demo.client import Api, now
 from demo.complaints import handle_complaint
 from demo.ledger import Ledger
@@ -29,6 +30,7 @@ class Options:
     days: int | None
     regions: tuple[str, ...]
     progress: bool = True
+    billing: bool = True
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Run:
     technicians: dict[str, dict[str, str]] = field(default_factory=dict)
     by_region: dict[str, list[str]] = field(default_factory=dict)
     orders: list[WorkOrder] = field(default_factory=list)
+    finished: list[WorkOrder] = field(default_factory=list)
 
 
 def hire(run: Run) -> None:
@@ -79,7 +82,12 @@ def simulate_day(run: Run, day: dt.date) -> None:
         order = work_order_for(run.api, ticket, region, seed)
         order.technicians = run.by_region[region]
         run.orders.append(order)
+    next_round(run)
+
+
+def next_round(run: Run) -> None:
     run_round(run.api, run.ledger, run.orders, run.technicians)
+    run.finished += [o for o in run.orders if o.done]
     run.orders = [o for o in run.orders if not o.done]
 
 
@@ -88,8 +96,7 @@ def finish(run: Run) -> None:
     for _ in range(MAX_TAIL_ROUNDS):
         if not run.orders:
             return
-        run_round(run.api, run.ledger, run.orders, run.technicians)
-        run.orders = [o for o in run.orders if not o.done]
+        next_round(run)
     raise RuntimeError(f"{len(run.orders)} work orders still open after {MAX_TAIL_ROUNDS} rounds")
 
 
@@ -106,6 +113,9 @@ def simulate(run: Run) -> None:
     days = month_days(run.options.month)[: run.options.days]
     started = time.monotonic()
     hire(run)
+    if run.options.billing:
+        first = dt.datetime.combine(days[0], dt.time(), dt.UTC) - dt.timedelta(days=1)
+        publish_fee_schedule(run.api, run.options.regions, first)
     for i, day in enumerate(days):
         if run.options.progress:
             progress(i, len(days), started, f"{day} ({run.api.calls} requests)")
@@ -113,5 +123,7 @@ def simulate(run: Run) -> None:
     if run.options.progress:
         progress(len(days), len(days), started, f"finishing ({run.api.calls} requests)")
     finish(run)
+    if run.options.billing:
+        settle_invoices(run.api, run.ledger, run.finished, run.options.seed)
     if run.options.progress:
         sys.stderr.write("\n")
