@@ -13,7 +13,7 @@ import requests
 
 ALL_SERVICES = ("intake", "dispatch", "maintenance", "returns", "complaints", "billing", "kpi")
 DEFAULT_PORTS = dict(zip(ALL_SERVICES, range(8001, 8008), strict=True))
-SERVICES = ("intake", "dispatch", "complaints", "billing", "kpi")  # the ones it drives
+SERVICES = ("intake", "dispatch", "returns", "complaints", "billing", "kpi")  # those it drives
 T = TypeVar("T")
 
 

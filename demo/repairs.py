@@ -41,6 +41,7 @@ class WorkOrder:
     window_end: dt.datetime | None = None
     technician_id: str = ""
     done: bool = False
+    escalated: bool = False
     technicians: list[str] = field(default_factory=list)
 
 
@@ -184,7 +185,7 @@ def _answer(api: Api, ledger: Ledger, order: WorkOrder, fixed: bool) -> None:
     order.failed += 1
     if order.nature == "product_defect" and order.failed >= ESCALATE_AFTER:
         ledger.outcome(order.region, answered, first_time=False, escalated=True)
-        order.done = True
+        order.done = order.escalated = True
         if result.get("status") != "escalated":
             raise RuntimeError(f"work order {order.id} was expected to escalate: {result}")
 

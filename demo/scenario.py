@@ -15,11 +15,13 @@ from demo.client import Api, now
 from demo.complaints import handle_complaint
 from demo.ledger import Ledger
 from demo.repairs import SKILL, WorkOrder, open_ticket, run_round, work_order_for
-from demo.rhythm import call_times, month_days
+from demo.returns import refund, replace
+from demo.rhythm import call_times, day_factor, month_days
 
 TECHNICIANS_PER_REGION = 3
 COMPLAINT_SHARE = 0.3  # complaints per repair call
 MAX_TAIL_ROUNDS = 30
+REFUND_CHANCE = 0.15  # per region and working day
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Options:
     regions: tuple[str, ...]
     progress: bool = True
     billing: bool = True
+    returns: bool = True
 
 
 @dataclass
@@ -74,6 +77,8 @@ def simulate_day(run: Run, day: dt.date) -> None:
             if moment < latest:
                 ticket = open_ticket(run.api, region, moment, rng)
                 tickets.append((region, ticket, f"{run.options.seed}/{region}/{day}/{n}"))
+        if run.options.returns and rng.random() < REFUND_CHANCE * day_factor(calendar, day):
+            refund(run.api, run.ledger, region, rng)
         mean = run.options.tickets_per_day * COMPLAINT_SHARE
         for moment in call_times(rng, calendar, day, mean):
             if moment < latest:
@@ -125,5 +130,9 @@ def simulate(run: Run) -> None:
     finish(run)
     if run.options.billing:
         settle_invoices(run.api, run.ledger, run.finished, run.options.seed)
+    if run.options.returns:
+        for order in run.finished:
+            if order.escalated and not order.chargeable:
+                replace(run.api, run.ledger, order)
     if run.options.progress:
         sys.stderr.write("\n")

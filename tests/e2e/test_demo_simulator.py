@@ -1,6 +1,6 @@
-"""The simulator (demo/, issue 15) for two simulated days against intake, dispatch, complaints,
-billing and kpi as gunicorn and worker processes over the real RabbitMQ and PostgreSQL: every KPI it
-compares, as its own ledger expects it, equals what kpi reports."""
+"""The simulator (demo/, issue 15) for two simulated days against intake, dispatch, returns,
+complaints, billing and kpi as gunicorn and worker processes over the real RabbitMQ and
+PostgreSQL: every KPI it compares, as its own ledger expects it, equals what kpi reports."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from demo.scenario import Options
 from tests.e2e.conftest import Network
 from tests.helpers import JWT_SECRET
 
-DRIVEN = ("intake", "dispatch", "complaints", "billing", "kpi")
+DRIVEN = ("intake", "dispatch", "returns", "complaints", "billing", "kpi")
 
 
 def test_two_simulated_days_agree_with_kpi(network: Network) -> None:
@@ -24,7 +24,7 @@ def test_two_simulated_days_agree_with_kpi(network: Network) -> None:
         # Late check-ins come a second or two after their window: keep the sweep off them.
         grace = {"AFTERCARE_DISPATCH_MISSED_GRACE_SECONDS": "300"} if name == "dispatch" else {}
         network.worker(name, **grace)
-    for name in ("intake", "dispatch", "billing", "kpi"):  # complaints consumes nothing
+    for name in ("intake", "dispatch", "returns", "billing", "kpi"):  # complaints: nothing
         network.wait_consumer_queue(name)
     month = previous_month(dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date())
     options = Options(month, 7, 1.5, 2, REGIONS, progress=False)
