@@ -20,10 +20,12 @@ from demo.scenario import Options, Run, simulate
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOTE = (
-    "Visits, repair outcomes and acceptance ratings are dated when they really happen "
-    "(dispatch books only windows that have not ended and takes no check-in before the "
-    "booking), so repair timeliness, first-time fix and CSAT land in the current month; "
-    "tickets and complaints are at their simulated moments in {month}."
+    "Dated as they really happen, so compared in the month the run happens: visits, repair "
+    "outcomes, acceptance ratings, follow-ups (dispatch books only windows that have not "
+    "ended and takes no check-in before the booking) and maintenance due dates (maintenance "
+    "refuses a first due date in the past). At their simulated moments in {month}: tickets "
+    "and complaints (a complaint counts in the month of its closing). Mean time to repair is "
+    "ticket reported in {month} to repair accepted now."
 )
 
 
@@ -34,6 +36,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--tickets-per-day", type=float, default=2.0, help="per region, working day")
     p.add_argument("--days", type=int, help="only the month's first DAYS days")
     p.add_argument("--regions", default=",".join(REGIONS))
+    p.add_argument("--plans-per-region", type=int, default=1, help="maintenance plans due")
     p.add_argument(
         "--base-url",
         action="append",
@@ -89,6 +92,7 @@ def run(args: argparse.Namespace, network: Network) -> int:
     options = Options(
         month, args.seed, args.tickets_per_day, args.days, regions, not args.no_progress
     )
+    options.plans_per_region = args.plans_per_region
     rows, ledger, simulated = simulate_and_compare(api, options, args.settle_seconds)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(ledger.counts.items()))
     days = f", {args.days} days" if args.days else ""

@@ -13,7 +13,7 @@ import requests
 
 ALL_SERVICES = ("intake", "dispatch", "maintenance", "returns", "complaints", "billing", "kpi")
 DEFAULT_PORTS = dict(zip(ALL_SERVICES, range(8001, 8008), strict=True))
-SERVICES = ("intake", "dispatch", "returns", "complaints", "billing", "kpi")  # those it drives
+SERVICES = ALL_SERVICES  # it drives them all
 T = TypeVar("T")
 
 

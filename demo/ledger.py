@@ -20,6 +20,7 @@ COMPARED = (
     ("csat", "rated"),
     ("mean_time_to_repair", "duration"),
     ("followup_satisfaction", "rated"),
+    ("maintenance_adherence", "share"),
     ("complaint_timeliness", "share"),
     ("complaint_satisfaction", "rated"),
 )
@@ -91,6 +92,12 @@ class Ledger:
     def follow_up(self, region: str, at: dt.datetime, satisfaction: int) -> None:
         self.counts["follow-up calls"] += 1
         self._add("followup_satisfaction", region, at, satisfaction >= 4, satisfaction)
+
+    def maintenance(self, region: str, due: dt.date, *, done: bool) -> None:
+        """A maintenance visit due (plan adherence: done / due, in the month of the due date,
+        a day of the region's calendar already)."""
+        self.counts["maintenance visits done" if done else "maintenance visits skipped"] += 1
+        self.measures[(due.strftime("%Y-%m"), region)]["maintenance_adherence"].add(done)
 
     def complaint_closed(self, region: str, closed_at: dt.datetime, in_time: bool) -> None:
         self.counts["complaints closed"] += 1

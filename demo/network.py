@@ -66,6 +66,7 @@ def start(var_root: Path | None = None, extra_env: dict[str, str] | None = None)
             "AFTERCARE_VAR_DIR": str(var_dir),
             "AFTERCARE_JWT_SECRET": secret,
             "AFTERCARE_DISPATCH_MISSED_GRACE_SECONDS": MISSED_GRACE_SECONDS,
+            "AFTERCARE_MAINTENANCE_SCHEDULER_SECONDS": "2",  # plans come due during the run
             "AFTERCARE_LOG_LEVEL": env.get("AFTERCARE_LOG_LEVEL", "WARNING"),
         }
     )

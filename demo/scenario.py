@@ -14,6 +14,7 @@ from demo.billing import publish_fee_schedule, settle_invoices
 from demo.client import Api, now
 from demo.complaints import handle_complaint
 from demo.ledger import Ledger
+from demo.maintenance import Plan, register, serve
 from demo.repairs import SKILL, WorkOrder, open_ticket, run_round, work_order_for
 from demo.returns import refund, replace
 from demo.rhythm import call_times, day_factor, month_days
@@ -34,6 +35,7 @@ class Options:
     progress: bool = True
     billing: bool = True
     returns: bool = True
+    plans_per_region: int = 1
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Run:
     by_region: dict[str, list[str]] = field(default_factory=dict)
     orders: list[WorkOrder] = field(default_factory=list)
     finished: list[WorkOrder] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
 
 
 def hire(run: Run) -> None:
@@ -118,6 +121,11 @@ def simulate(run: Run) -> None:
     days = month_days(run.options.month)[: run.options.days]
     started = time.monotonic()
     hire(run)
+    for region in run.options.regions:
+        rng = random.Random(f"{run.options.seed}/{region}/plans")
+        for _ in range(run.options.plans_per_region):
+            zone = run.calendars[region]["timezone"]
+            run.plans.append(register(run.api, region, zone, rng))
     if run.options.billing:
         first = dt.datetime.combine(days[0], dt.time(), dt.UTC) - dt.timedelta(days=1)
         publish_fee_schedule(run.api, run.options.regions, first)
@@ -128,6 +136,10 @@ def simulate(run: Run) -> None:
     if run.options.progress:
         progress(len(days), len(days), started, f"finishing ({run.api.calls} requests)")
     finish(run)
+    for i, plan in enumerate(run.plans):
+        techs = run.by_region[plan.region]
+        tech_id = techs[i % len(techs)]
+        serve(run.api, run.ledger, plan, (tech_id, run.technicians[tech_id]))
     if run.options.billing:
         settle_invoices(run.api, run.ledger, run.finished, run.options.seed)
     if run.options.returns:
