@@ -109,4 +109,7 @@ class Ledger:
         self._add("complaint_satisfaction", region, at, satisfied, rating)
 
     def scopes(self) -> list[Scope]:
-        return sorted(self.measures)
+        """Every region of every month the ledger touched (a region with nothing expected in
+        such a month is compared too: kpi must have nothing there either)."""
+        months = {month for month, _ in self.measures}
+        return sorted((month, region) for month in months for region in self.zones)

@@ -49,7 +49,7 @@ def compare(api: Api, ledger: Ledger) -> list[Row]:
     rows = []
     for month, region in ledger.scopes():
         kpis = api.get("kpi", f"/kpis?month={month}&region={region}")["kpis"]
-        measures = ledger.measures[(month, region)]
+        measures = ledger.measures.get((month, region), {})
         for kpi, kind in COMPARED:
             expected = _expected(measures.get(kpi), kind)
             rows.append(Row(month, region, kpi, expected, _reported(kpis.get(kpi), kind)))
@@ -78,6 +78,9 @@ def _cell(kpi: str, value: tuple[int, int, float | None]) -> str:
 
 
 def table(rows: list[Row]) -> str:
+    """The rows with something on either side (the empty ones agree and are only counted)."""
+    empty = [r for r in rows if not r.expected[1] and not r.reported[1]]
+    rows = [r for r in rows if r not in empty]
     head = ("month", "region", "kpi", "expected", "reported", "")
     lines = [f"{head[0]:<8} {head[1]:<10} {head[2]:<23} {head[3]:<26} {head[4]:<26}"]
     lines.append("-" * len(lines[0]))
@@ -87,4 +90,5 @@ def table(rows: list[Row]) -> str:
             f"{r.month:<8} {r.region:<10} {r.kpi:<23} "
             f"{_cell(r.kpi, r.expected):<26} {_cell(r.kpi, r.reported):<26} {mark}"
         )
+    lines.append(f"(and {len(empty)} KPIs with nothing expected and nothing reported)")
     return "\n".join(lines)
