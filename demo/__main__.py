@@ -23,9 +23,9 @@ NOTE = (
     "Dated as they really happen, so compared in the month the run happens: visits, repair "
     "outcomes, acceptance ratings, follow-ups (dispatch books only windows that have not "
     "ended and takes no check-in before the booking) and maintenance due dates (maintenance "
-    "refuses a first due date in the past). At their simulated moments in {month}: tickets "
-    "and complaints (a complaint counts in the month of its closing). Mean time to repair is "
-    "ticket reported in {month} to repair accepted now."
+    "refuses a first due date in the past). At their simulated moments in {month}: tickets, "
+    "consultations and complaints (a complaint counts in the month of its closing). Mean "
+    "time to repair is ticket reported in {month} to repair accepted now."
 )
 
 

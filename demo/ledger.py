@@ -21,6 +21,8 @@ COMPARED = (
     ("mean_time_to_repair", "duration"),
     ("followup_satisfaction", "rated"),
     ("maintenance_adherence", "share"),
+    ("consultation_timeliness", "share"),
+    ("csat_by_source.consultation", "rated"),
     ("complaint_timeliness", "share"),
     ("complaint_satisfaction", "rated"),
 )
@@ -98,6 +100,14 @@ class Ledger:
         a day of the region's calendar already)."""
         self.counts["maintenance visits done" if done else "maintenance visits skipped"] += 1
         self.measures[(due.strftime("%Y-%m"), region)]["maintenance_adherence"].add(done)
+
+    def consultation_answered(self, region: str, at: dt.datetime, in_time: bool) -> None:
+        """Answered by its response deadline or not, in the month of the answer."""
+        self.counts["consultations answered"] += 1
+        self._add("consultation_timeliness", region, at, in_time)
+
+    def consultation_rated(self, region: str, at: dt.datetime, rating: int) -> None:
+        self._add("csat_by_source.consultation", region, at, rating >= 4, rating)
 
     def complaint_closed(self, region: str, closed_at: dt.datetime, in_time: bool) -> None:
         self.counts["complaints closed"] += 1

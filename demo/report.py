@@ -45,6 +45,14 @@ def _expected(measure: Measure | None, kind: str) -> tuple[int, int, float | Non
     return (measure.hits, measure.count, mean)
 
 
+def _at_path(kpis: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """A KPI by its dotted name (``csat_by_source.consultation``)."""
+    value: Any = kpis
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else None
+
+
 def compare(api: Api, ledger: Ledger) -> list[Row]:
     rows = []
     for month, region in ledger.scopes():
@@ -52,7 +60,7 @@ def compare(api: Api, ledger: Ledger) -> list[Row]:
         measures = ledger.measures.get((month, region), {})
         for kpi, kind in COMPARED:
             expected = _expected(measures.get(kpi), kind)
-            rows.append(Row(month, region, kpi, expected, _reported(kpis.get(kpi), kind)))
+            rows.append(Row(month, region, kpi, expected, _reported(_at_path(kpis, kpi), kind)))
     return rows
 
 
@@ -82,12 +90,12 @@ def table(rows: list[Row]) -> str:
     empty = [r for r in rows if not r.expected[1] and not r.reported[1]]
     rows = [r for r in rows if r not in empty]
     head = ("month", "region", "kpi", "expected", "reported", "")
-    lines = [f"{head[0]:<8} {head[1]:<10} {head[2]:<23} {head[3]:<26} {head[4]:<26}"]
+    lines = [f"{head[0]:<8} {head[1]:<10} {head[2]:<27} {head[3]:<26} {head[4]:<26}"]
     lines.append("-" * len(lines[0]))
     for r in rows:
         mark = "ok" if r.agrees else "DIFFERS"
         lines.append(
-            f"{r.month:<8} {r.region:<10} {r.kpi:<23} "
+            f"{r.month:<8} {r.region:<10} {r.kpi:<27} "
             f"{_cell(r.kpi, r.expected):<26} {_cell(r.kpi, r.reported):<26} {mark}"
         )
     lines.append(f"(and {len(empty)} KPIs with nothing expected and nothing reported)")

@@ -13,6 +13,7 @@ from typing import Any
 from demo.billing import publish_fee_schedule, settle_invoices
 from demo.client import Api, now
 from demo.complaints import handle_complaint
+from demo.consultations import consult
 from demo.ledger import Ledger
 from demo.maintenance import Plan, register, serve
 from demo.repairs import SKILL, WorkOrder, open_ticket, run_round, work_order_for
@@ -22,6 +23,7 @@ from demo.rhythm import call_times, day_factor, month_days
 TECHNICIANS_PER_REGION = 3
 COMPLAINT_SHARE = 0.3  # complaints per repair call
 MAX_TAIL_ROUNDS = 30
+ASK_SHARE = 0.5  # consultations per repair call
 REFUND_CHANCE = 0.15  # per region and working day
 
 
@@ -82,6 +84,9 @@ def simulate_day(run: Run, day: dt.date) -> None:
                 tickets.append((region, ticket, f"{run.options.seed}/{region}/{day}/{n}"))
         if run.options.returns and rng.random() < REFUND_CHANCE * day_factor(calendar, day):
             refund(run.api, run.ledger, region, rng)
+        for moment in call_times(rng, calendar, day, run.options.tickets_per_day * ASK_SHARE):
+            if moment < latest:
+                consult(run.api, run.ledger, region, moment, rng)
         mean = run.options.tickets_per_day * COMPLAINT_SHARE
         for moment in call_times(rng, calendar, day, mean):
             if moment < latest:

@@ -39,4 +39,4 @@ def test_two_simulated_days_agree_with_kpi(network: Network) -> None:
     assert ledger.counts["visits"] > 0 and ledger.counts["complaints closed"] > 0
     compared = {r.kpi for r in rows if r.expected[1]}
     must = {"repair_timeliness", "first_time_fix", "csat", "complaint_timeliness"}
-    assert must | {"maintenance_adherence"} <= compared
+    assert must | {"maintenance_adherence", "consultation_timeliness"} <= compared
