@@ -91,8 +91,14 @@ def serve(api: Api, ledger: Ledger, plan: Plan, technician: tuple[str, dict[str,
         "customer_signature": "data:image/png;base64,iVBORw0KGgo=",
     }
     api.post("dispatch", f"{path}/completion", record, "technician", tech["sub"])
+    _file_record(api, plan, order["id"], tech["sub"])
+    ledger.maintenance(plan.region, plan.due, done=True)
+
+
+def _file_record(api: Api, plan: Plan, work_order_id: str, sub: str) -> None:
+    """The maintenance record answering the plan's due date, every task done."""
     filed = {
-        "work_order_id": order["id"],
+        "work_order_id": work_order_id,
         "tasks": [{"task": t, "done": True, "note": ""} for t in plan.tasks],
         "findings": "coating sound",
         "problems": [],
@@ -100,5 +106,4 @@ def serve(api: Api, ledger: Ledger, plan: Plan, technician: tuple[str, dict[str,
         "customer_signature": "data:image/png;base64,iVBORw0KGgo=",
         "signed_by": "Sim",
     }
-    api.post("maintenance", f"/plans/{plan.id}/records", filed, "technician", tech["sub"])
-    ledger.maintenance(plan.region, plan.due, done=True)
+    api.post("maintenance", f"/plans/{plan.id}/records", filed, "technician", sub)

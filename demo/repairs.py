@@ -53,11 +53,8 @@ def _capped(moment: dt.datetime) -> dt.datetime:
     return min(moment, now() - dt.timedelta(seconds=1))
 
 
-def open_ticket(api: Api, region: str, reported: dt.datetime, rng: random.Random) -> dict[str, Any]:
-    """A call at ``reported``, assessed within hours and the solution agreed (past times).
-    Three products in ten are out of warranty (bought 2022-06; the warranty is 24 months)."""
-    out_of_warranty = rng.random() < 0.3
-    body = {
+def _call(region: str, reported: dt.datetime, rng: random.Random, oow: bool) -> dict[str, Any]:
+    return {
         "channel": rng.choice(("hotline", "hotline", "hotline", "email", "web", "chat")),
         "kind": "repair",
         "region": region,
@@ -66,11 +63,18 @@ def open_ticket(api: Api, region: str, reported: dt.datetime, rng: random.Random
         "product": {
             "model": MODEL,
             "serial_no": f"SIM-{rng.getrandbits(48):012x}",
-            "purchase_date": "2022-06-01" if out_of_warranty else "2025-03-01",
+            "purchase_date": "2022-06-01" if oow else "2025-03-01",
         },
         "symptom": "coating blistering near the weld seam",
         "reported_at": _at(reported),
     }
+
+
+def open_ticket(api: Api, region: str, reported: dt.datetime, rng: random.Random) -> dict[str, Any]:
+    """A call at ``reported``, assessed within hours and the solution agreed (past times).
+    Three products in ten are out of warranty (bought 2022-06; the warranty is 24 months)."""
+    out_of_warranty = rng.random() < 0.3
+    body = _call(region, reported, rng, out_of_warranty)
     ticket = api.post("intake", "/tickets", body, "agent")
     assessed = _capped(reported + dt.timedelta(minutes=rng.randrange(20, 240)))
     nature = rng.choices(NATURES, weights=(35, 15, 15, 20, 10, 5))[0]
