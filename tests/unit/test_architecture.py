@@ -1,8 +1,8 @@
 """Every service has the anatomy written down in services/README.md, the console (no event
 service: a front end owning no business data) the one written down in console/README.md,
-and both (and the simulator, demo/) stay readable: no function over 40 lines, no module over 300 (migrations excepted:
-Alembic writes them). The import rules themselves are import-linter's contracts
-(.importlinter, run by make test)."""
+and both (and the simulator, demo/) stay readable: no function over 40 lines, no module over
+300 (migrations excepted: Alembic writes them). The import rules themselves are
+import-linter's contracts (.importlinter, run by make test)."""
 
 from __future__ import annotations
 
