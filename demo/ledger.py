@@ -66,16 +66,25 @@ class Ledger:
     def _add(self, kpi: str, region: str, at: dt.datetime, hit: bool, rating: int = 0) -> None:
         self.measures[(self.month(region, at), region)][kpi].add(hit, rating)
 
-    def visit(self, region: str, *, window_end: dt.datetime, arrived: dt.datetime | None) -> None:
-        """A visit judged: on time when arrived by the window's end (month of the arrival);
-        a missed window is late, in the month the window ended."""
+    def visit(
+        self,
+        region: str,
+        *,
+        window_end: dt.datetime,
+        arrived: dt.datetime | None,
+        deadline: dt.datetime | None = None,
+    ) -> None:
+        """A visit judged: on time when arrived by its deadline (the window's end; for a moved
+        visit the customer's new window, else the earlier promise), in the month of the
+        arrival; a missed window is late, in the month the window ended."""
         self.counts["visits"] += 1
+        deadline = deadline or window_end
         if arrived is None:
             self.counts["missed visits"] += 1
             self._add("repair_timeliness", region, window_end, False)
         else:
-            self.counts["late visits"] += int(arrived > window_end)
-            self._add("repair_timeliness", region, arrived, arrived <= window_end)
+            self.counts["late visits"] += int(arrived > deadline)
+            self._add("repair_timeliness", region, arrived, arrived <= deadline)
 
     def rating(self, region: str, at: dt.datetime, rating: int) -> None:
         """An acceptance rating (accepting or rejecting a repair)."""

@@ -21,6 +21,9 @@ MODEL = "CP-400"
 SKILL = "coating"
 ESCALATE_AFTER = 3  # failed visits on a product defect before escalation (SPEC: default 3)
 SHORT_WINDOW = dt.timedelta(seconds=1.5)
+LONG_WINDOW = dt.timedelta(hours=3)
+FATES = ("on_time", "late", "missed", "moved_by_customer", "moved_by_company")
+FATE_WEIGHTS = (78, 10, 6, 3, 3)
 FOLLOW_UP_SHARE = 0.4
 NATURES = ("product_defect", "installation", "usage", "wear", "environment", "other")
 
@@ -39,6 +42,8 @@ class WorkOrder:
     repaired_visits: int = 0
     plan: str = ""
     window_end: dt.datetime | None = None
+    first_end: dt.datetime | None = None  # the end first promised
+    deadline: dt.datetime | None = None  # the end the arrival is judged by
     technician_id: str = ""
     done: bool = False
     escalated: bool = False
@@ -113,16 +118,35 @@ def work_order_for(api: Api, ticket: dict[str, Any], region: str, seed: str) -> 
     return order
 
 
-def book(api: Api, order: WorkOrder) -> None:
-    """Book the next visit: its fate (on time, late, missed) drawn now."""
-    order.plan = order.rng.choices(("on_time", "late", "missed"), weights=(82, 11, 7))[0]
-    start = now()
-    end = start + (dt.timedelta(hours=3) if order.plan == "on_time" else SHORT_WINDOW)
-    window = {"window_start": _at(start), "window_end": _at(end), "agreed_via": "phone"}
+def _schedule(
+    api: Api, order: WorkOrder, window: tuple[dt.datetime, dt.datetime], move: dict[str, str]
+) -> dict[str, Any]:
+    body = {"window_start": _at(window[0]), "window_end": _at(window[1]), "agreed_via": "phone"}
     if order.technicians:  # one of the simulator's own (another network's may be there too)
-        window["technician_id"] = order.rng.choice(order.technicians)
-    booked = api.post("dispatch", f"/work-orders/{order.id}/schedule", window, "agent")
-    order.window_end = end
+        body["technician_id"] = order.rng.choice(order.technicians)
+    booked: dict[str, Any] = api.post(
+        "dispatch", f"/work-orders/{order.id}/schedule", body | move, "agent"
+    )
+    return booked
+
+
+def book(api: Api, order: WorkOrder) -> None:
+    """Book the next visit, its fate drawn now. A moved visit is booked in a window about to
+    end and moved at once to a later one: moved by the customer, it is judged by the new
+    window (on time); moved by the company, by the earlier promise (late: the technician
+    arrives after it)."""
+    order.plan = order.rng.choices(FATES, weights=FATE_WEIGHTS)[0]
+    start = now()
+    first_end = start + (LONG_WINDOW if order.plan == "on_time" else SHORT_WINDOW)
+    booked = _schedule(api, order, (start, first_end), {})
+    order.window_end = order.deadline = order.first_end = first_end
+    if order.plan.startswith("moved_by_"):
+        by = order.plan.removeprefix("moved_by_")
+        end = now() + LONG_WINDOW
+        move = {"requested_by": by, "reason": f"asked by the {by}"}
+        booked = _schedule(api, order, (start, end), move)
+        order.window_end = end
+        order.deadline = end if by == "customer" else min(first_end, end)
     latest = max(booked["visits"], key=lambda v: v["number"])
     order.technician_id = latest["technician_id"]
 
@@ -209,8 +233,12 @@ def visit(
 ) -> None:
     """The booked visit happens (or not), as planned when it was booked."""
     assert order.window_end is not None
+    if order.plan.startswith("moved_by_"):
+        ledger.counts["visits " + order.plan.replace("_", " ")] += 1
     arrived = None if order.plan == "missed" else _check_in(api, order, technicians)
-    ledger.visit(order.region, window_end=order.window_end, arrived=arrived)
+    ledger.visit(
+        order.region, window_end=order.window_end, arrived=arrived, deadline=order.deadline
+    )
     if arrived is None:
         return  # the next booking marks the window missed
     fixed = _repair(api, order, arrived, technicians[order.technician_id]["sub"])
@@ -224,7 +252,7 @@ def run_round(
     active = [o for o in orders if not o.done]
     for order in active:
         book(api, order)
-    short = [o.window_end for o in active if o.plan != "on_time" and o.window_end]
+    short = [o.first_end for o in active if o.plan != "on_time" and o.first_end]
     if short:
         last = max(short)
         wait_for(lambda: now() > last, timeout=30, what="the short windows to end")

@@ -47,3 +47,14 @@ def test_the_rhythm_is_reproducible_and_quiet_on_holidays() -> None:
     two = call_times(random.Random(1), calendar, dt.date(2026, 11, 2), 5)
     assert one == two and all(m.tzinfo is not None for m in one)
     assert len(month_days("2026-02")) == 28 and previous_month(dt.date(2026, 1, 5)) == "2025-12"
+
+
+def test_a_moved_visit_is_judged_by_its_deadline_not_its_last_window() -> None:
+    ledger = Ledger({"east": "Asia/Shanghai"})
+    promised = at("2026-12-02T02:00:00+00:00")
+    moved_to = promised + dt.timedelta(hours=3)
+    arrived = promised + dt.timedelta(hours=1)
+    ledger.visit("east", window_end=moved_to, arrived=arrived, deadline=moved_to)  # customer
+    ledger.visit("east", window_end=moved_to, arrived=arrived, deadline=promised)  # company
+    measure = ledger.measures[("2026-12", "east")]["repair_timeliness"]
+    assert (measure.hits, measure.count) == (1, 2)
