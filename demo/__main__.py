@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import sys
 import time
 import zoneinfo
@@ -110,10 +111,14 @@ def run(args: argparse.Namespace, network: Network) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     network = _network(args)
+    code = 1
     try:
-        return run(args, network)
+        code = run(args, network)
+        return code
     finally:
         network.stop()
+        if network.var_dir is not None and code == 0:
+            shutil.rmtree(network.var_dir, ignore_errors=True)  # kept when something failed
 
 
 if __name__ == "__main__":
