@@ -13,7 +13,7 @@ from demo.report import table
 from demo.rhythm import REGIONS, previous_month
 from demo.scenario import Options
 from tests.e2e.conftest import Network
-from tests.helpers import JWT_SECRET
+from tests.helpers import JWT_SECRET, free_port, gunicorn_proc, wait_http
 
 DRIVEN = ("intake", "dispatch", "maintenance", "returns", "complaints", "billing", "kpi")
 ENV = {
@@ -25,13 +25,20 @@ ENV = {
 
 
 def test_two_simulated_days_agree_with_kpi(network: Network) -> None:
-    urls = {name: network.web(name) for name in DRIVEN}
+    # Every web (one gunicorn worker) and worker started at once, then awaited.
+    urls = {}
     for name in DRIVEN:
+        port = network.ports.setdefault(name, free_port())
+        web = gunicorn_proc(name, port, network.env(name), network.log_dir, workers=1)
+        network.procs.append(web.start())
         network.worker(name, **ENV.get(name, {}))
+        urls[name] = f"http://127.0.0.1:{port}"
+    for base in urls.values():
+        wait_http(f"{base}/healthz")
     for name in (n for n in DRIVEN if n != "complaints"):  # complaints consumes nothing
         network.wait_consumer_queue(name)
     month = previous_month(dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date())
-    options = Options(month, 7, 1.5, 2, REGIONS, progress=False)
+    options = Options(month, 7, 1.0, 2, REGIONS, progress=False)
 
     rows, ledger, _ = simulate_and_compare(Api(urls, JWT_SECRET), options, settle_seconds=45)
 
