@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install run test lint architecture typecheck unit integration e2e browser fuzz deploy bench docs clean
+.PHONY: install run demo test lint architecture typecheck unit integration e2e browser fuzz deploy bench docs clean
 
 install: $(VENV)/.installed
 
@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 run: install
 	$(BIN)/aftercare run
+
+# A month of operations through the REST APIs, expected vs reported KPIs (demo/, README).
+demo: install
+	$(BIN)/python -m demo $(DEMO_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
