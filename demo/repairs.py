@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,8 @@ class WorkOrder:
     done: bool = False
     escalated: bool = False
     technicians: list[str] = field(default_factory=list)
+    # registers one more technician in the region (when all of them are booked) -> its id
+    hire: Callable[[], str] | None = None
 
 
 def _at(moment: dt.datetime) -> str:
@@ -121,13 +124,25 @@ def work_order_for(api: Api, ticket: dict[str, Any], region: str, seed: str) -> 
 def _schedule(
     api: Api, order: WorkOrder, window: tuple[dt.datetime, dt.datetime], move: dict[str, str]
 ) -> dict[str, Any]:
+    """Book with one of the simulator's own technicians (another network's may be there too)
+    who is free then: dispatch refuses a technician booked twice at once (409 naming
+    ``technician_id``), so the next is tried, and when the whole crew is out the region
+    takes on one more (``order.hire``)."""
     body = {"window_start": _at(window[0]), "window_end": _at(window[1]), "agreed_via": "phone"}
-    if order.technicians:  # one of the simulator's own (another network's may be there too)
-        body["technician_id"] = order.rng.choice(order.technicians)
-    booked: dict[str, Any] = api.post(
-        "dispatch", f"/work-orders/{order.id}/schedule", body | move, "agent"
-    )
-    return booked
+    path = f"/work-orders/{order.id}/schedule"
+    crew = order.rng.sample(order.technicians, len(order.technicians))
+    for technician_id in [*crew, None]:
+        if technician_id is None and order.hire is not None:
+            technician_id = order.hire()
+        try:
+            booked: dict[str, Any] = api.post(
+                "dispatch", path, body | move | {"technician_id": technician_id}, "agent"
+            )
+            return booked
+        except ApiError as refused:
+            if refused.status != 409 or technician_id is None:
+                raise
+    raise AssertionError("unreachable: the last try raises or returns")
 
 
 def book(api: Api, order: WorkOrder) -> None:

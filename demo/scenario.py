@@ -4,6 +4,7 @@ simulated moments, then a round of visits for every open work order."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import sys
 import time
@@ -55,20 +56,27 @@ class Run:
 
 def hire(run: Run) -> None:
     """A few technicians per region, under subjects the simulator signs check-ins with."""
-    tag = f"{run.options.seed}-{int(time.time())}"
     for region in run.options.regions:
-        for i in range(TECHNICIANS_PER_REGION):
-            sub = f"sim-tech-{region}-{i}-{tag}"
-            body = {
-                "name": f"Sim Technician {region} {i}",
-                "kind": "employee",
-                "region": region,
-                "skills": [SKILL],
-                "user_sub": sub,
-            }
-            tech = run.api.post("dispatch", "/technicians", body, "manager")
-            run.technicians[tech["id"]] = {"sub": sub, "work_id": tech["work_id"]}
-            run.by_region.setdefault(region, []).append(tech["id"])
+        for _ in range(TECHNICIANS_PER_REGION):
+            hire_one(run, region)
+
+
+def hire_one(run: Run, region: str) -> str:
+    """One more technician in ``region`` (also when every one of them is booked); its id."""
+    crew = run.by_region.setdefault(region, [])
+    i = len(crew)
+    sub = f"sim-tech-{region}-{i}-{run.options.seed}-{int(time.time())}"
+    body = {
+        "name": f"Sim Technician {region} {i}",
+        "kind": "employee",
+        "region": region,
+        "skills": [SKILL],
+        "user_sub": sub,
+    }
+    tech = run.api.post("dispatch", "/technicians", body, "manager")
+    run.technicians[tech["id"]] = {"sub": sub, "work_id": tech["work_id"]}
+    crew.append(tech["id"])
+    return str(tech["id"])
 
 
 def simulate_day(run: Run, day: dt.date) -> None:
@@ -93,7 +101,8 @@ def simulate_day(run: Run, day: dt.date) -> None:
                 handle_complaint(run.api, run.ledger, region, moment, rng)
     for region, ticket, seed in tickets:
         order = work_order_for(run.api, ticket, region, seed)
-        order.technicians = run.by_region[region]
+        order.technicians = run.by_region[region]  # the region's crew, as it grows
+        order.hire = functools.partial(hire_one, run, region)
         run.orders.append(order)
     next_round(run)
 
