@@ -82,7 +82,7 @@ def broker() -> Iterator[Broker]:
     try:
         import_definitions(rewritten(shipped, vhost, suffix))
         for user in users:
-            password = secrets.token_urlsafe(16)
+            password = secrets.token_hex(16)  # a leading "-" reads as an option
             rabbitmqctl("change_password", user, password)
             service = user.removesuffix(f"-{suffix}")
             urls[service] = (
