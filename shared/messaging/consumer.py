@@ -243,7 +243,7 @@ class RabbitConsumer:
                 delay_ms = self.topology.retry_delays_seconds[level - 1] * 1000
                 properties.expiration = str(int(delay_ms * random.uniform(0.8, 1.0)))
                 channel.basic_publish(
-                    exchange="",
+                    exchange=self.topology.requeue_exchange,
                     routing_key=self.topology.retry_queue(level),
                     body=item.message.body,
                     properties=properties,
@@ -256,7 +256,7 @@ class RabbitConsumer:
                     extra={"service": self.service, "event_type": item.event_type},
                 )
                 channel.basic_publish(
-                    exchange="",
+                    exchange=self.topology.requeue_exchange,
                     routing_key=self.topology.dead_letter_queue,
                     body=item.message.body,
                     properties=republish_properties(

@@ -10,7 +10,7 @@ from typing import Any
 import pika
 
 from shared.messaging.consumer import ATTEMPTS_HEADER, ERROR_HEADER, republish_properties
-from shared.messaging.topology import dead_letter_queue, queue_name
+from shared.messaging.topology import dead_letter_queue, queue_name, requeue_exchange
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def replay_dead_letters(
             if event_id is not None and props.message_id != event_id:
                 continue  # left unacked: back in the queue when the channel closes
             channel.basic_publish(
-                exchange="",
+                exchange=requeue_exchange(consumer, lane),
                 routing_key=queue_name(consumer, lane),
                 body=body,
                 properties=republish_properties(props, attempts=0, error=None),

@@ -28,6 +28,13 @@ def retry_queue(consumer: str, level: int, lane: str | None = None) -> str:
     return f"{queue_name(consumer, lane)}.retry.{level}"
 
 
+def requeue_exchange(consumer: str, lane: str | None = None) -> str:
+    """A consumer's own direct exchange: its queues' dead-letter exchange and the route its
+    worker sends retries and parked messages by (routing key = the target queue's name), so
+    no service needs write on the default exchange, which reaches every queue."""
+    return f"{queue_name(consumer, lane)}.requeue"
+
+
 def lane_name(regions: Sequence[str]) -> str | None:
     """The lane of a worker bound to these regions only (none: every region)."""
     return "-".join(regions) or None
@@ -78,6 +85,10 @@ class ConsumerTopology:
     def retry_queue(self, level: int) -> str:
         return retry_queue(self.consumer, level, self.lane)
 
+    @property
+    def requeue_exchange(self) -> str:
+        return requeue_exchange(self.consumer, self.lane)
+
     def queues(self) -> list[tuple[str, dict[str, Any]]]:
         main = self.queue
         queues: list[tuple[str, dict[str, Any]]] = [
@@ -85,7 +96,7 @@ class ConsumerTopology:
                 main,
                 {
                     "x-queue-type": "quorum",
-                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-exchange": self.requeue_exchange,
                     "x-dead-letter-routing-key": self.dead_letter_queue,
                     "x-delivery-limit": DELIVERY_LIMIT,
                 },
@@ -99,7 +110,7 @@ class ConsumerTopology:
                     {
                         "x-queue-type": "classic",
                         "x-message-ttl": int(delay * 1000),
-                        "x-dead-letter-exchange": "",
+                        "x-dead-letter-exchange": self.requeue_exchange,
                         "x-dead-letter-routing-key": main,
                     },
                 )
@@ -117,8 +128,13 @@ def declare_queues(channel: Any, consumers: Iterable[ConsumerTopology]) -> None:
     """Declare consumers' queues and bindings; the exchange must exist (production users may
     configure only their own queues: the exchange comes from the broker definitions)."""
     for topo in consumers:
+        # First the exchange: RabbitMQ checks write on a queue's dead-letter exchange.
+        channel.exchange_declare(
+            exchange=topo.requeue_exchange, exchange_type="direct", durable=True
+        )
         for name, arguments in topo.queues():
             channel.queue_declare(queue=name, durable=True, arguments=arguments)
+            channel.queue_bind(queue=name, exchange=topo.requeue_exchange, routing_key=name)
         for key in topo.binding_keys:
             channel.queue_bind(queue=topo.queue, exchange=EXCHANGE, routing_key=key)
 
@@ -139,7 +155,9 @@ def definitions(
     """
     services = sorted(set(producers) | {c.consumer for c in consumers})
     queues, bindings = [], []
+    exchanges = [_exchange(EXCHANGE, "topic", vhost)]
     for topo in consumers:
+        exchanges.append(_exchange(topo.requeue_exchange, "direct", vhost))
         for name, arguments in topo.queues():
             queues.append(
                 {
@@ -150,17 +168,10 @@ def definitions(
                     "arguments": arguments,
                 }
             )
+            # its requeue exchange reaches each of its queues by the queue's name
+            bindings.append(_binding(topo.requeue_exchange, name, name, vhost))
         for key in topo.binding_keys:
-            bindings.append(
-                {
-                    "source": EXCHANGE,
-                    "vhost": vhost,
-                    "destination": topo.queue,
-                    "destination_type": "queue",
-                    "routing_key": key,
-                    "arguments": {},
-                }
-            )
+            bindings.append(_binding(EXCHANGE, topo.queue, key, vhost))
     users, permissions, topic_permissions = [], [], []
     for svc in services:
         users.append(
@@ -180,8 +191,9 @@ def definitions(
                 "user": svc,
                 "vhost": vhost,
                 # publish events; move its own messages to its retry and parking queues
+                # through its own requeue exchange (never amq.default: it reaches every queue)
                 "configure": own,
-                "write": rf"^({publish}amq\.default|{svc}\.events(\..*)?)$",
+                "write": rf"^({publish}{svc}\.events(\..*)?)$",
                 "read": rf"^({exchange}|{svc}\.events(\..*)?)$",
             }
         )
@@ -203,17 +215,30 @@ def definitions(
         "vhosts": [{"name": vhost}],
         "permissions": permissions,
         **({"topic_permissions": topic_permissions} if publishes is not None else {}),
-        "exchanges": [
-            {
-                "name": EXCHANGE,
-                "vhost": vhost,
-                "type": "topic",
-                "durable": True,
-                "auto_delete": False,
-                "internal": False,
-                "arguments": {},
-            }
-        ],
+        "exchanges": exchanges,
         "queues": queues,
         "bindings": bindings,
+    }
+
+
+def _exchange(name: str, kind: str, vhost: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "vhost": vhost,
+        "type": kind,
+        "durable": True,
+        "auto_delete": False,
+        "internal": False,
+        "arguments": {},
+    }
+
+
+def _binding(source: str, queue: str, key: str, vhost: str) -> dict[str, Any]:
+    return {
+        "source": source,
+        "vhost": vhost,
+        "destination": queue,
+        "destination_type": "queue",
+        "routing_key": key,
+        "arguments": {},
     }

@@ -346,7 +346,15 @@ def test_the_region_overlays_broker_definitions_hold_the_lanes_queues() -> None:
         if b["source"] == "aftercare.events"
     }
     for b in definitions["bindings"]:
-        keys[b["destination"]].add(b["routing_key"])
+        if b["source"] == "aftercare.events":
+            keys[b["destination"]].add(b["routing_key"])
+    # each lane's own requeue exchange, reaching its queues by their names
+    requeue = {(b["source"], b["destination"], b["routing_key"]) for b in definitions["bindings"]}
+    east = "dispatch.events.east"
+    assert (f"{east}.requeue", f"{east}.dead", f"{east}.dead") in requeue
+    assert {x["name"] for x in definitions["exchanges"]} >= {
+        f"dispatch.events.{lane}.requeue" for lane in ("east", others)
+    }
     # each type dispatch hears, for the east and for the nation (billing's fee schedule is
     # published once for every region: parts are priced in every lane)
     assert keys["dispatch.events.east"] == {

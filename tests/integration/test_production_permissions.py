@@ -35,7 +35,7 @@ def service_users(amqp_url: str) -> Iterator[dict[str, str]]:
     permissions = {p["user"]: p for p in rabbitmq_definitions()["permissions"]}
     urls, users = {}, []
     for service in ("intake", "kpi"):
-        user, password = f"{service}-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
+        user, password = f"{service}-{secrets.token_hex(4)}", secrets.token_hex(16)
         rabbitmqctl("add_user", user, password)
         users.append(user)
         p = permissions[service]

@@ -42,9 +42,33 @@ def test_committed_definitions_match_the_declared_topology(
 
 
 def test_one_durable_topic_exchange(committed: dict[str, Any]) -> None:
-    [exchange] = committed["exchanges"]
+    [exchange] = [x for x in committed["exchanges"] if x["type"] == "topic"]
     assert (exchange["name"], exchange["type"], exchange["durable"]) == (EXCHANGE, "topic", True)
     assert exchange["auto_delete"] is False
+
+
+def test_every_queue_set_has_its_own_requeue_exchange_reaching_only_its_queues(
+    committed: dict[str, Any],
+) -> None:
+    """Dead-lettering, retries and parking go through ``<queue>.requeue`` (direct), bound to
+    the set's own main, retry and parking queues by their names, never the default exchange."""
+    requeues = {x["name"]: x for x in committed["exchanges"] if x["name"] != EXCHANGE}
+    mains = {q["name"] for q in committed["queues"] if q["arguments"]["x-queue-type"] == "quorum"}
+    assert set(requeues) == {f"{main}.requeue" for main in mains}
+    assert {(x["type"], x["durable"], x["auto_delete"]) for x in requeues.values()} == {
+        ("direct", True, False)
+    }
+    for binding in committed["bindings"]:
+        if binding["source"] in requeues:
+            main = binding["source"].removesuffix(".requeue")
+            assert binding["destination"] == binding["routing_key"]
+            assert binding["destination"] in (main, f"{main}.dead") or binding[
+                "destination"
+            ].startswith(f"{main}.retry.")
+    for queue in committed["queues"]:
+        if "x-dead-letter-exchange" in queue["arguments"]:
+            owner = queue["name"].split(".retry.")[0]
+            assert queue["arguments"]["x-dead-letter-exchange"] == f"{owner}.requeue"
 
 
 def test_every_consumer_has_a_quorum_queue_dead_lettering_to_its_parking_queue(
@@ -57,7 +81,7 @@ def test_every_consumer_has_a_quorum_queue_dead_lettering_to_its_parking_queue(
         assert main["durable"] is True and main["auto_delete"] is False
         args = main["arguments"]
         assert args["x-queue-type"] == "quorum"
-        assert args["x-dead-letter-exchange"] == ""
+        assert args["x-dead-letter-exchange"] == f"{svc}.events.requeue"
         assert args["x-dead-letter-routing-key"] == f"{svc}.events.dead"
         assert f"{svc}.events.dead" in queues
         assert queues[f"{svc}.events.dead"]["durable"] is True
@@ -69,7 +93,7 @@ def test_retry_queues_wait_then_return_to_the_main_queue(committed: dict[str, An
         retries = [queues[f"{svc}.events.retry.{level}"] for level in (1, 2, 3)]
         assert [r["x-message-ttl"] for r in retries] == [1000, 5000, 25000]  # 1 s, 5 s, 25 s
         assert {r["x-dead-letter-routing-key"] for r in retries} == {f"{svc}.events"}
-        assert {r["x-dead-letter-exchange"] for r in retries} == {""}
+        assert {r["x-dead-letter-exchange"] for r in retries} == {f"{svc}.events.requeue"}
 
 
 def test_only_consumers_have_queues(committed: dict[str, Any]) -> None:
@@ -78,14 +102,18 @@ def test_only_consumers_have_queues(committed: dict[str, Any]) -> None:
 
 
 def test_kpi_binds_everything(committed: dict[str, Any]) -> None:
-    kpi = [b for b in committed["bindings"] if b["destination"] == "kpi.events"]
+    kpi = [
+        b
+        for b in committed["bindings"]
+        if b["destination"] == "kpi.events" and b["source"] == EXCHANGE
+    ]
     assert [(b["source"], b["routing_key"], b["destination_type"]) for b in kpi] == [
         (EXCHANGE, "#", "queue")
     ]
 
 
 def test_bindings_target_main_queues_with_type_and_any_region(committed: dict[str, Any]) -> None:
-    for binding in committed["bindings"]:
+    for binding in (b for b in committed["bindings"] if b["source"] == EXCHANGE):
         svc = binding["destination"].removesuffix(".events")
         assert binding["destination"] == f"{svc}.events"
         key = binding["routing_key"]
@@ -131,10 +159,15 @@ def test_permissions_cover_the_services_own_work(committed: dict[str, Any]) -> N
         own = all_queue_names()[svc]
         assert all(re.fullmatch(perm["configure"], n) for n in own)
         assert all(re.fullmatch(perm["read"], n) for n in [EXCHANGE, *own])
-        # publish events (if it has any); move its own messages to its retry and parking queues
-        assert all(re.fullmatch(perm["write"], n) for n in ["amq.default", *own])
+        # publish events (if it has any); move its own messages to its retry and parking
+        # queues through its own requeue exchange, never the default one
+        requeue = [f"{n}.requeue" for n in own]
+        assert all(re.fullmatch(perm["write"], n) for n in [*requeue, *own])
+        assert all(re.fullmatch(perm["configure"], n) for n in requeue)
+        assert all(re.fullmatch(perm["read"], n) for n in requeue)
         assert bool(re.fullmatch(perm["write"], EXCHANGE)) == (svc in publishers())
         assert not re.fullmatch(perm["configure"], "amq.default")
+        assert not re.fullmatch(perm["write"], "amq.default")
 
 
 def publishers() -> set[str]:

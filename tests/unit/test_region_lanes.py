@@ -41,6 +41,7 @@ def test_a_lane_has_its_own_main_retry_and_parking_queues() -> None:
     main = dict(topo.queues())["dispatch.events.east"]
     assert main["x-queue-type"] == "quorum"
     assert main["x-dead-letter-routing-key"] == "dispatch.events.east.dead"
+    assert main["x-dead-letter-exchange"] == topo.requeue_exchange == "dispatch.events.east.requeue"
     assert dict(topo.queues())["dispatch.events.east.retry.1"]["x-dead-letter-routing-key"] == (
         "dispatch.events.east"
     )
