@@ -1,6 +1,6 @@
 """support: customer notices (the notices table: the questionnaire's one-time link)
 
-Revision ID: support_0003_questionnaire_notices
+Revision ID: support_0003_notices
 Revises: support_0002
 Create Date: 2026-12-08
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 from shared.notices.table import create_notices_table, drop_notices_table
 
-revision = "support_0003_questionnaire_notices"
+revision = "support_0003_notices"
 down_revision = "support_0002"
 branch_labels = None
 depends_on = None
