@@ -82,9 +82,11 @@ def events_until(amqp_url: str, type_: str) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def accepted_repair(intake: str, dispatch: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def accepted_repair(
+    intake: str, dispatch: str, **ticket_changes: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """A ticket repaired at the first visit and accepted with a 5; its ticket and order."""
-    ticket = post(f"{intake}/tickets", ticket_body(region="east"), "agent")
+    ticket = post(f"{intake}/tickets", ticket_body(region="east", **ticket_changes), "agent")
     tickets = f"{intake}/tickets/{ticket['id']}"
     assessment = {
         "nature": "wear",
