@@ -1,4 +1,5 @@
-"""Events support consumes: an accepted repair asks its customer for a questionnaire. Each
+"""Events support consumes: an accepted repair asks its customer for a questionnaire (sent
+by notice). Each
 inbound schema holds only the fields support reads."""
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ class RepairAcceptedIn(InboundSchema):
     customer_ref = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(min=1, max=200)
     )
+    # Whom the questionnaire is sent to, and in which language (none: no notice).
+    customer_name = fields.String(allow_none=True, load_default=None)
+    customer_email = fields.String(allow_none=True, load_default=None)
+    customer_phone = fields.String(allow_none=True, load_default=None)
+    customer_language = fields.String(allow_none=True, load_default=None)
 
 
 SUBSCRIPTIONS = Subscriptions("support")
@@ -27,7 +33,7 @@ SUBSCRIPTIONS = Subscriptions("support")
 
 @SUBSCRIPTIONS.on("repair.accepted", schema=RepairAcceptedIn)
 def on_repair_accepted(delivery: Delivery, uow: SupportUnitOfWork) -> None:
-    """Create the questionnaire about the accepted job (once per work order)."""
+    """Create the questionnaire about the accepted job (once per work order) and send it."""
     open_questionnaire_for_repair(
         uow,
         source_event_id=str(delivery.event.id),

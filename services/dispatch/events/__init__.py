@@ -155,6 +155,10 @@ PUBLISHES.declare(
         "accepted_at": "2026-11-03T05:00:00+00:00",
         "confirmed_by": "customer_signature",
         "recorded_by": "tech-007",
+        "customer_name": "Li Wei",
+        "customer_email": "li.wei@example.com",
+        "customer_phone": "+86 138 0000 0000",
+        "customer_language": "zh-CN",
     },
 )
 PUBLISHES.declare(

@@ -191,6 +191,15 @@ class RepairAcceptedV1(VisitEvent, AnswerConfirmation):
     repeat_of = fields.UUID(allow_none=True, load_default=None)
     serial_no = fields.String(allow_none=True, load_default=None)
     accepted_at = fields.AwareDateTime(required=True, format="iso")
+    # Additive: whom support's questionnaire goes to, and in which language.
+    customer_name = fields.String(allow_none=True, load_default=None)
+    customer_email = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "the questionnaire's address"}
+    )
+    customer_phone = fields.String(allow_none=True, load_default=None)
+    customer_language = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "zh-CN or en"}
+    )
 
 
 class RepairRejectedV1(VisitEvent, AnswerConfirmation):

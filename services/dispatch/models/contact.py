@@ -34,6 +34,15 @@ class Contact:
             language=self.customer_language,
         )
 
+    def customer_contact(self) -> dict[str, Any]:
+        """Whom another service may tell about the work (repair.accepted: the questionnaire)."""
+        return {
+            "customer_name": self.customer_name,
+            "customer_email": self.customer_email,
+            "customer_phone": self.customer_phone,
+            "customer_language": self.customer_language,
+        }
+
     def notice_details(self) -> dict[str, Any]:
         """What every notice about the work order shows: the product and where."""
         return {

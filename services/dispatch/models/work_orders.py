@@ -244,7 +244,7 @@ class WorkOrder(Contact, Base, TrainingWork, OnSite, FieldWork):
             "accepted_at": visit.responded_at,
             **visit.answer_confirmation(),
         }
-        self._record_visit("repair.accepted", visit, data)
+        self._record_visit("repair.accepted", visit, data | self.customer_contact())
 
     def _reject(self, visit: Visit, reason: str, *, at: dt.datetime, escalate_after: int) -> None:
         visit.status = VISIT_REJECTED

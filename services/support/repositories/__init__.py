@@ -5,6 +5,7 @@ questionnaires): on a database session for requests and handlers, and in memory
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from services.support.models import QualificationRecord, Questionnaire, TrainingSession
@@ -22,6 +23,7 @@ from services.support.repositories.aggregates import (
 from shared.clock import Clock
 from shared.config import Settings
 from shared.events import EventCatalog
+from shared.notices.staging import NoticeBook
 from shared.unit_of_work import FakeUnitOfWork, SqlUnitOfWork, UnitOfWork
 
 if TYPE_CHECKING:
@@ -37,9 +39,15 @@ __all__ = [
 ]
 
 
+# The customer's notices: the questionnaire's one-time link, staged by the use case that
+# makes it (no event may carry the link).
+NOTICE_BOOK = NoticeBook(templates=Path(__file__).resolve().parent.parent / "notices")
+
+
 class SupportUnitOfWork(UnitOfWork):
     """What support's use cases are given: the transaction and its repositories."""
 
+    notice_book = NOTICE_BOOK
     sessions: TrainingSessions
     qualifications: QualificationRecords
     questionnaires: Questionnaires

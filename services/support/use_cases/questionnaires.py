@@ -1,6 +1,6 @@
-"""Satisfaction questionnaires: created on dispatch's ``repair.accepted`` or by an agent,
-sent as a one-time link (only its digest kept), answered once by the customer it was sent
-to (``survey.answered``)."""
+"""Satisfaction questionnaires: created on dispatch's ``repair.accepted`` (and sent to the
+customer by notice) or by an agent, as a one-time link (only its digest kept), answered once
+by the customer it was sent to (``survey.answered``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from shared.auth import Principal
 from shared.domain import require_region
 from shared.errors import Conflict
 from shared.links import link_url, new_link_token
+from shared.notices.recipient import Recipient
 
 DEFAULT_LINK_BASE = "http://127.0.0.1:8008/questionnaires/answer"
 
@@ -64,12 +65,41 @@ def create_questionnaire(
     return questionnaire
 
 
+def _recipient(accepted: dict[str, Any]) -> Recipient:
+    return Recipient(
+        name=accepted.get("customer_name") or "",
+        email=accepted.get("customer_email"),
+        phone=accepted.get("customer_phone"),
+        language=accepted.get("customer_language"),
+    )
+
+
+def _send_link(uow: SupportUnitOfWork, questionnaire: Questionnaire, *, to: Recipient) -> None:
+    """Issue the one-time link and stage the ``questionnaire`` notice carrying it, keyed by
+    the event that asked for it; a customer with no email and no phone gets no link."""
+    if to.address() is None:
+        return
+    _issue_link(uow, questionnaire)
+    uow.notices.add(
+        "questionnaire",
+        key=f"{questionnaire.source_event_id}:questionnaire",
+        to=to,
+        region=questionnaire.region,
+        context={
+            "link": questionnaire.issued_link,
+            "expires_at": questionnaire.expires_at,
+            "customer_ref": questionnaire.customer_ref,
+        },
+    )
+
+
 def open_questionnaire_for_repair(
     uow: SupportUnitOfWork, *, source_event_id: str, region: str, accepted: dict[str, Any]
 ) -> Questionnaire:
-    """The questionnaire an accepted repair calls for (once per work order). Its customer
+    """The questionnaire an accepted repair calls for (once per work order), sent to the
+    customer by notice with its one-time link, in the same transaction. Its customer
     reference is the one dispatch names, else the ticket number the customer was given, else
-    the work order's; its link is issued when it is sent."""
+    the work order's."""
     existing = uow.questionnaires.for_work_order(accepted["work_order_id"])
     if existing is not None:
         return existing
@@ -87,6 +117,7 @@ def open_questionnaire_for_repair(
     )
     uow.questionnaires.add(questionnaire)
     questionnaire.announce()
+    _send_link(uow, questionnaire, to=_recipient(accepted))
     uow.commit()
     return questionnaire
 

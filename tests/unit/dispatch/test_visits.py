@@ -397,6 +397,11 @@ def test_the_customer_accepts_a_fixed_repair() -> None:
         "accepted_at": "2026-11-02T11:00:00+00:00",
         "confirmed_by": "agent_call",  # an agent recorded it from a call with the customer
         "recorded_by": AGENT.sub,
+        # whom support's questionnaire goes to (the work order keeps no email here)
+        "customer_name": "Li Wei",
+        "customer_email": None,
+        "customer_phone": None,
+        "customer_language": None,
     }
 
 
