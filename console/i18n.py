@@ -3,6 +3,8 @@ are committed and compiled to .mo when the app starts (no compiled file is commi
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel import Locale
@@ -26,10 +28,13 @@ def compile_catalogs(target: Path) -> Path:
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=language)
-        partial = mo_path.with_suffix(".mo.partial")
-        with partial.open("wb") as mo_file:
+        # Each compiler writes a draft of its own, then renames it over the catalogue:
+        # several gunicorn workers may compile at once, and a shared draft name let one
+        # rename away the file another was about to rename (a worker that failed to boot).
+        handle, draft = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.partial")
+        with os.fdopen(handle, "wb") as mo_file:
             write_mo(mo_file, catalog)
-        partial.replace(mo_path)  # atomic: several workers may compile at once
+        os.replace(draft, mo_path)  # atomic
     return target
 
 

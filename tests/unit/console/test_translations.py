@@ -45,3 +45,21 @@ def test_translations_keep_their_placeholders() -> None:
 def test_the_catalog_holds_no_stale_entries() -> None:
     stale = sorted(set(_catalog()) - _marked())
     assert stale == [], f"no longer used: {stale}"
+
+
+def test_workers_compiling_the_catalogues_at_once_all_succeed(tmp_path: Path) -> None:
+    """Every gunicorn worker compiles at start-up, at the same moment on a fresh directory:
+    none may rename away another's draft (a worker that fails to boot stops gunicorn)."""
+    import multiprocessing
+
+    from console.i18n import compile_catalogs
+
+    context = multiprocessing.get_context("fork")
+    fresh = [tmp_path / f"start-{n}" for n in range(12)]  # twelve start-ups, eight workers each
+    with context.Pool(8) as pool:
+        for target in fresh:
+            assert pool.map(compile_catalogs, [target] * 8) == [target] * 8
+    for target in fresh:
+        [catalogue] = target.glob("*/LC_MESSAGES/messages.mo")
+        assert catalogue.stat().st_size > 0
+    assert list(tmp_path.rglob("*.partial")) == []
