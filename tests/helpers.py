@@ -209,9 +209,14 @@ class Proc:
                 self.popen.kill()
                 self.popen.wait(10)
 
-    def wait_exit(self, timeout: float = 30) -> int:
+    def wait_exit(self, timeout: float = 30) -> int | None:
+        """The exit code, or None if the process is still running after ``timeout`` (so the
+        caller's assertion fails with the process's log rather than a bare timeout)."""
         assert self.popen is not None
-        return self.popen.wait(timeout)
+        try:
+            return self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
