@@ -96,6 +96,10 @@ def test_consumer_killed_around_its_commit_loses_and_doubles_nothing(
 ) -> None:
     committed = commit_tickets(network, 40)
     doomed = network.worker("kpi", faults=crash)
+    # kpi's queue must exist before intake's relay publishes: otherwise the events route only
+    # to queues an earlier test left bound to ticket.* (maintenance's), are confirmed and
+    # marked sent, and never reach kpi (the relay's confirm is the broker's, not kpi's).
+    network.wait_consumer_queue("kpi")
     network.worker("intake")
     assert doomed.wait_exit(timeout=30) == 137, doomed.log()
     applied_before_restart = len(kpi_state(network)[0])
